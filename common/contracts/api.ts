@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { JobInfo } from './jobs';
+import { ScanSummary, ScanView } from './scans';
+
+/**
+ * The service contract: one table of methods shared by every side. The trusted side (Electron main,
+ * the host, the core dispatcher) validates params against it; clients get the types from it.
+ */
+const method = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
+
+const Empty = z.object({}).strict();
+const Id = z.string().min(1).max(128);
+
+export const AppInfo = z.object({
+  name: z.literal('ScanLabel'),
+  version: z.string(),
+  /** Which host runs the core: the desktop app, the browser host or in-process (tests). */
+  host: z.enum(['electron', 'http', 'memory']),
+  projectDir: z.string().nullable(),
+  platform: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const apiContract = {
+  'app.info': method(Empty, AppInfo),
+  'scans.list': method(Empty, z.array(ScanSummary)),
+  'scans.view': method(z.object({ scanId: Id }).strict(), ScanView),
+  'demo.generate': method(
+    z
+      .object({
+        seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+        points: z.number().int().min(1000).max(5_000_000).default(300_000),
+      })
+      .strict(),
+    z.object({ jobId: Id }),
+  ),
+  'jobs.list': method(Empty, z.array(JobInfo)),
+  'jobs.get': method(z.object({ jobId: Id }).strict(), JobInfo),
+  'jobs.cancel': method(z.object({ jobId: Id }).strict(), JobInfo),
+} as const;
+
+export type ApiContract = typeof apiContract;
+export type MethodName = keyof ApiContract;
+export type ParamsIn<M extends MethodName> = z.input<ApiContract[M]['params']>;
+export type ParamsOut<M extends MethodName> = z.output<ApiContract[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<ApiContract[M]['result']>;
+
+/** Events the core pushes to every client. */
+export const apiEvents = {
+  'job.progress': JobInfo,
+  'scans.changed': z.object({ scanId: z.string() }),
+} as const;
+export type EventName = keyof typeof apiEvents;
+export type EventPayload<E extends EventName> = z.output<(typeof apiEvents)[E]>;
+
+export const isMethodName = (name: string): name is MethodName => Object.hasOwn(apiContract, name);

@@ -1,0 +1,5 @@
+import type { CliCommand } from '../command';
+import { serveCommand } from './serve';
+
+/** Every `scanlabel` sub-command. Add new commands here (one module per command or command group). */
+export const commands: CliCommand[] = [serveCommand];
