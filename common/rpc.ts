@@ -44,3 +44,10 @@ export function describeZodError(error: z.ZodError): string {
 export function errorResponse(id: number, error: ServiceError): RpcResponse {
   return { kind: 'response', id, result: { ok: false, error } };
 }
+
+/** What an in-process core offers a transport (structurally the core's own interface). */
+export interface RpcEndpoint {
+  handle(message: unknown): Promise<RpcResponse>;
+  onEvent(listener: (event: RpcEvent) => void): () => void;
+  readBlob(path: string): Uint8Array | null;
+}

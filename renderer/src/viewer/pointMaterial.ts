@@ -1,0 +1,88 @@
+import * as THREE from 'three';
+import { CLASS_LUT_SIZE, hexToRgb } from './colorModes';
+
+const vertexShader = /* glsl */ `
+  in vec3 color;
+  in float classification;
+  uniform int mode;
+  uniform sampler2D classLut;
+  uniform vec2 zRange;
+  uniform float pointSize;
+  uniform float spacing;
+  uniform float projScale;
+  out vec3 vColor;
+
+  // A perceptual blue-green-yellow ramp (viridis-like) for elevation.
+  vec3 ramp(float t) {
+    t = clamp(t, 0.0, 1.0);
+    vec3 a = vec3(0.267, 0.005, 0.329);
+    vec3 b = vec3(0.128, 0.567, 0.551);
+    vec3 c = vec3(0.993, 0.906, 0.144);
+    return t < 0.5 ? mix(a, b, t * 2.0) : mix(b, c, t * 2.0 - 1.0);
+  }
+
+  void main() {
+    vec4 mv = modelViewMatrix * vec4(position, 1.0);
+    gl_Position = projectionMatrix * mv;
+    // Adaptive size: a splat covers about the scan's mean point spacing on screen, so surfaces look
+    // closed at every zoom; pointSize scales it, and it stays within 1..16 pixels.
+    gl_PointSize = clamp(pointSize * spacing * projScale / max(1e-3, -mv.z), 1.0, 16.0);
+    if (mode == 0) {
+      vColor = color;
+    } else if (mode == 1) {
+      vColor = ramp((position.z - zRange.x) / max(1e-6, zRange.y - zRange.x));
+    } else {
+      float code = min(classification, float(${CLASS_LUT_SIZE - 1}));
+      vec4 c = texelFetch(classLut, ivec2(int(code), 0), 0);
+      if (c.a < 0.5) { gl_Position = vec4(2.0, 2.0, 2.0, 1.0); } // hidden class: clip away
+      vColor = c.rgb;
+    }
+  }
+`;
+
+const fragmentShader = /* glsl */ `
+  precision highp float;
+  in vec3 vColor;
+  out vec4 outColor;
+  void main() {
+    // Round splats.
+    vec2 d = gl_PointCoord - 0.5;
+    if (dot(d, d) > 0.25) discard;
+    outColor = vec4(vColor, 1.0);
+  }
+`;
+
+/** One shared material for every point chunk: colour mode and class colours are uniforms, so switching is free. */
+export class PointMaterial extends THREE.ShaderMaterial {
+  readonly lut: THREE.DataTexture;
+  private readonly lutData: Uint8Array;
+
+  constructor() {
+    const lutData = new Uint8Array(CLASS_LUT_SIZE * 4);
+    for (let i = 0; i < CLASS_LUT_SIZE; i++) lutData.set([160, 160, 160, 255], i * 4);
+    const lut = new THREE.DataTexture(lutData, CLASS_LUT_SIZE, 1, THREE.RGBAFormat, THREE.UnsignedByteType);
+    lut.needsUpdate = true;
+    super({
+      glslVersion: THREE.GLSL3,
+      vertexShader,
+      fragmentShader,
+      uniforms: {
+        mode: { value: 0 },
+        classLut: { value: lut },
+        zRange: { value: new THREE.Vector2(0, 1) },
+        pointSize: { value: 1.5 },
+        spacing: { value: 0.1 },
+        projScale: { value: 500 },
+      },
+    });
+    this.lut = lut;
+    this.lutData = lutData;
+  }
+
+  setClassColor(code: number, hex: string, visible = true) {
+    if (code < 0 || code >= CLASS_LUT_SIZE) return;
+    const [r, g, b] = hexToRgb(hex);
+    this.lutData.set([r, g, b, visible ? 255 : 0], code * 4);
+    this.lut.needsUpdate = true;
+  }
+}
