@@ -1,0 +1,434 @@
+import type { EditParams, EditResult, History, HistoryEntry, LabelStats } from '../../../common/contracts/project';
+import { ServiceFailure } from '../../../common/result';
+import type { EditChunkRow, EditRow, LayerRow, ProjectDb, Repositories } from '../db/index';
+import { BadInputError } from '../errors';
+import { LabelChunk } from './chunk';
+import { CodecError, decodeIndexRuns, decodeValueRuns, encodeIndexRuns, type LabelValues, ValueRunWriter } from './codec';
+import { LOCKED, SOURCE_MASK, sourceCode, unlabeledCode } from './flags';
+import { groupByChunk } from './grouping';
+
+type WithIndices<T> = T extends { points: unknown }
+  ? Omit<T, 'points'> & { points: Uint32Array }
+  : T extends { points?: unknown }
+    ? Omit<T, 'points'> & { points?: Uint32Array }
+    : T;
+/** An edit as the service receives it: the contract's params with the point set already decoded. */
+export type EditCommand = WithIndices<EditParams>;
+
+interface LayerState {
+  row: LayerRow;
+  codeWidth: 1 | 2;
+  withConfidence: boolean;
+  pointCount: number;
+  chunks: Map<number, LabelChunk>;
+  allLoaded: boolean;
+}
+
+/** One point's labels, mutated in place by edit transforms (no allocation per point). */
+interface Tuple {
+  cls: number;
+  flags: number;
+  conf: number;
+  inst: number;
+}
+type Transform = (t: Tuple, chunkKey: number, local: number) => boolean;
+
+interface Plan {
+  layer: LayerState;
+  groups: Map<number, Uint32Array>;
+  transform: Transform;
+  respectLocks: boolean;
+}
+
+/** Full-length label arrays of a layer (for export, comparisons and the renderer's blob). */
+export interface LayerLabels {
+  classes: Uint8Array | Uint16Array;
+  flags: Uint8Array;
+  confidence: Uint8Array | null;
+  instances: Uint32Array;
+  unlabeled: number;
+}
+
+/**
+ * Label layers of every scan, with edits as persisted commands. The database is the truth and
+ * this class keeps a decoded cache of it: each change is computed on copies of the affected
+ * chunks, committed in one transaction (edit row + undo data + chunk rows), and only then
+ * swapped into the cache. Safe because the project has a single writer (see ProjectDb).
+ */
+export class LabelStore {
+  private readonly layers = new Map<number, LayerState>();
+
+  constructor(
+    private readonly db: ProjectDb,
+    private readonly repos: Repositories,
+  ) {}
+
+  layer(scanId: string, name = 'user'): LayerState {
+    const row = this.repos.layers.byName(scanId, name);
+    if (!row) {
+      if (!this.repos.scans.get(scanId)) throw new ServiceFailure('not_found', `no scan "${scanId}" in this project`);
+      throw new ServiceFailure('not_found', `scan "${scanId}" has no label layer "${name}"`);
+    }
+    return this.layerById(row.id);
+  }
+
+  private layerById(id: number): LayerState {
+    const cached = this.layers.get(id);
+    if (cached) return cached;
+    const row = this.repos.layers.get(id);
+    if (!row) throw new ServiceFailure('not_found', `no label layer ${id}`);
+    const schema = this.repos.classes.getSchema(row.schemaId);
+    const scan = this.repos.scans.get(row.scanId);
+    if (!schema || !scan) throw new BadInputError(this.db.file, `label layer ${id} refers to a missing schema or scan`);
+    const state: LayerState = {
+      row,
+      codeWidth: schema.codeWidth,
+      withConfidence: row.kind === 'predicted',
+      pointCount: scan.pointCount,
+      chunks: new Map(),
+      allLoaded: false,
+    };
+    this.layers.set(id, state);
+    return state;
+  }
+
+  private chunkSize(l: LayerState, key: number) {
+    return Math.min(l.row.chunkSize, l.pointCount - key * l.row.chunkSize);
+  }
+
+  private decode(l: LayerState, row: Parameters<typeof LabelChunk.fromRow>[0]): LabelChunk {
+    try {
+      return LabelChunk.fromRow(row, this.chunkSize(l, row.chunkKey), l.codeWidth, l.withConfidence);
+    } catch (e) {
+      if (e instanceof CodecError) throw new BadInputError(this.db.file, `labels of layer "${l.row.name}" (scan ${l.row.scanId}) are damaged: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** The chunk as stored, or an all-unlabeled one when it has never been written. */
+  private chunk(l: LayerState, key: number): LabelChunk {
+    let c = l.chunks.get(key);
+    if (c) return c;
+    const row = this.repos.labelChunks.get(l.row.id, key);
+    c = row ? this.decode(l, row) : LabelChunk.empty(key, this.chunkSize(l, key), l.codeWidth, l.withConfidence);
+    l.chunks.set(key, c);
+    return c;
+  }
+
+  /** Loads every stored chunk; chunks with no row stay absent (all unlabeled). */
+  private loadAll(l: LayerState) {
+    if (l.allLoaded) return;
+    for (const row of this.repos.labelChunks.all(l.row.id)) if (!l.chunks.has(row.chunkKey)) l.chunks.set(row.chunkKey, this.decode(l, row));
+    l.allLoaded = true;
+  }
+
+  private storedChunks(l: LayerState): LabelChunk[] {
+    this.loadAll(l);
+    return [...l.chunks.values()].sort((a, b) => a.key - b.key);
+  }
+
+  applyEdit(cmd: EditCommand): EditResult {
+    this.db.assertWritable();
+    const plan = this.plan(cmd);
+    const { layer } = plan;
+    const unlabeled = unlabeledCode(layer.codeWidth);
+    const t: Tuple = { cls: 0, flags: 0, conf: 0, inst: 0 };
+    const changed: LabelChunk[] = [];
+    const undo: EditChunkRow[] = [];
+    let pointCount = 0;
+    let skippedLocked = 0;
+
+    for (const [key, locals] of plan.groups) {
+      const c = this.chunk(layer, key).clone();
+      const effective = new Uint32Array(locals.length);
+      const before = new ValueRunWriter(locals.length);
+      const after = new ValueRunWriter(locals.length);
+      let n = 0;
+      for (let k = 0; k < locals.length; k++) {
+        const i = locals[k]!;
+        const cls = c.classes[i]!;
+        const flags = c.flags[i]!;
+        if (plan.respectLocks && flags & LOCKED) {
+          skippedLocked++;
+          continue;
+        }
+        const conf = c.confidence ? c.confidence[i]! : 0;
+        const inst = c.instances ? c.instances[i]! : 0;
+        t.cls = cls;
+        t.flags = flags;
+        t.conf = conf;
+        t.inst = inst;
+        if (!plan.transform(t, key, i)) continue;
+        if (t.cls > unlabeled) throw new ServiceFailure('invalid_params', `class code ${t.cls} does not fit this layer`);
+        before.push(cls, flags, conf, inst);
+        after.push(t.cls, t.flags, c.confidence ? t.conf : 0, t.inst);
+        c.classes[i] = t.cls;
+        c.flags[i] = t.flags;
+        if (c.confidence) c.confidence[i] = t.conf;
+        if (t.inst !== 0 || c.instances) c.instancesForWrite()[i] = t.inst;
+        effective[n++] = i;
+      }
+      if (n === 0) continue;
+      pointCount += n;
+      changed.push(c);
+      undo.push({ chunkKey: key, indices: encodeIndexRuns(effective, n), before: before.finish(), after: after.finish() });
+    }
+
+    if (pointCount === 0) {
+      throw new ServiceFailure(
+        'invalid_params',
+        skippedLocked > 0
+          ? `nothing to change: all ${skippedLocked} selected points are locked (include locked points to edit them)`
+          : 'nothing to change: the edit selects no points',
+      );
+    }
+
+    const now = Date.now();
+    const editId = this.db.tx(() => {
+      this.repos.edits.discardUndone(layer.row.scanId);
+      const id = this.repos.edits.insert({
+        scanId: layer.row.scanId,
+        layerId: layer.row.id,
+        kind: cmd.kind,
+        params: JSON.stringify(describe(cmd)),
+        pointCount,
+        skippedLocked,
+        state: 'applied',
+        createdAt: now,
+        changedAt: now,
+      });
+      for (const u of undo) this.repos.edits.insertChunk(id, u);
+      for (const c of changed) this.repos.labelChunks.upsert(c.toRow(layer.row.id));
+      if (cmd.kind === 'lift' && cmd.clickIds.length > 0) this.repos.clicks.linkEdit(cmd.clickIds, id);
+      return id;
+    });
+    for (const c of changed) layer.chunks.set(c.key, c);
+    return { editId, kind: cmd.kind, pointCount, skippedLocked };
+  }
+
+  undo(scanId: string): EditResult | null {
+    this.db.assertWritable();
+    const edit = this.repos.edits.lastApplied(scanId);
+    return edit ? this.replay(edit, 'before', 'undone') : null;
+  }
+
+  redo(scanId: string): EditResult | null {
+    this.db.assertWritable();
+    const edit = this.repos.edits.firstUndone(scanId);
+    return edit ? this.replay(edit, 'after', 'applied') : null;
+  }
+
+  /** Writes an edit's stored before (undo) or after (redo) values back: blob reads, no recomputation. */
+  private replay(edit: EditRow, side: 'before' | 'after', state: 'applied' | 'undone'): EditResult {
+    const layer = this.layerById(edit.layerId);
+    const changed: LabelChunk[] = [];
+    for (const row of this.repos.edits.chunks(edit.id)) {
+      let idx: Uint32Array;
+      let vals: LabelValues;
+      try {
+        idx = decodeIndexRuns(row.indices);
+        vals = decodeValueRuns(row[side]);
+        if (vals.classes.length !== idx.length) throw new CodecError('values do not match indices');
+      } catch (e) {
+        if (e instanceof CodecError) throw new BadInputError(this.db.file, `undo data of edit ${edit.id} (chunk ${row.chunkKey}) is damaged: ${e.message}`);
+        throw e;
+      }
+      const c = this.chunk(layer, row.chunkKey).clone();
+      for (let k = 0; k < idx.length; k++) {
+        const i = idx[k]!;
+        if (i >= c.size) throw new BadInputError(this.db.file, `undo data of edit ${edit.id} points outside chunk ${row.chunkKey}`);
+        c.classes[i] = vals.classes[k]!;
+        c.flags[i] = vals.flags[k]!;
+        if (c.confidence) c.confidence[i] = vals.confidence[k]!;
+        const inst = vals.instances[k]!;
+        if (inst !== 0 || c.instances) c.instancesForWrite()[i] = inst;
+      }
+      changed.push(c);
+    }
+    this.db.tx(() => {
+      for (const c of changed) this.repos.labelChunks.upsert(c.toRow(layer.row.id));
+      this.repos.edits.setState(edit.id, state, Date.now());
+    });
+    for (const c of changed) layer.chunks.set(c.key, c);
+    return { editId: edit.id, kind: edit.kind, pointCount: edit.pointCount, skippedLocked: edit.skippedLocked };
+  }
+
+  history(scanId: string, limit = 100, beforeId?: number): History {
+    const layerNames = new Map(this.repos.layers.list(scanId).map((l) => [l.id, l.name]));
+    const entries: HistoryEntry[] = this.repos.edits.list(scanId, limit, beforeId).map((e) => ({
+      editId: e.id,
+      kind: e.kind,
+      layer: layerNames.get(e.layerId) ?? String(e.layerId),
+      params: JSON.parse(e.params) as Record<string, unknown>,
+      pointCount: e.pointCount,
+      skippedLocked: e.skippedLocked,
+      state: e.state,
+      createdAt: e.createdAt,
+    }));
+    const counts = this.repos.edits.count(scanId);
+    return { entries, canUndo: counts.applied > 0, canRedo: counts.undone > 0 };
+  }
+
+  stats(scanId: string, layerName = 'user', names: ReadonlyMap<number, string> = new Map()): LabelStats {
+    const l = this.layer(scanId, layerName);
+    const unlabeled = unlabeledCode(l.codeWidth);
+    const hist = new Float64Array(unlabeled + 1);
+    let locked = 0;
+    for (const c of this.storedChunks(l)) {
+      const cls = c.classes;
+      for (let i = 0; i < cls.length; i++) hist[cls[i]!]!++;
+      const f = c.flags;
+      for (let i = 0; i < f.length; i++) if (f[i]! & LOCKED) locked++;
+    }
+    const total = l.pointCount;
+    const classes: LabelStats['classes'] = [];
+    for (let code = 0; code < unlabeled; code++) if (hist[code]! > 0) classes.push({ code, name: names.get(code) ?? null, count: hist[code]! });
+    const labeled = classes.reduce((s, c) => s + c.count, 0);
+    return { scanId, layer: layerName, total, labeled, locked, classes };
+  }
+
+  /** Whether any point of any layer using the schema carries the code (class removal guard). */
+  codeInUse(schemaId: number, code: number): boolean {
+    for (const row of this.repos.layers.listBySchema(schemaId)) {
+      const l = this.layerById(row.id);
+      for (const c of this.storedChunks(l)) if (c.classes.includes(code)) return true;
+    }
+    return false;
+  }
+
+  readLabels(scanId: string, layerName = 'user'): LayerLabels {
+    const l = this.layer(scanId, layerName);
+    const n = l.pointCount;
+    const unlabeled = unlabeledCode(l.codeWidth);
+    const classes = l.codeWidth === 1 ? new Uint8Array(n) : new Uint16Array(n);
+    classes.fill(unlabeled);
+    const out: LayerLabels = { classes, flags: new Uint8Array(n), confidence: l.withConfidence ? new Uint8Array(n) : null, instances: new Uint32Array(n), unlabeled };
+    for (const c of this.storedChunks(l)) {
+      const base = c.key * l.row.chunkSize;
+      out.classes.set(c.classes, base);
+      out.flags.set(c.flags, base);
+      if (out.confidence && c.confidence) out.confidence.set(c.confidence, base);
+      if (c.instances) out.instances.set(c.instances, base);
+    }
+    return out;
+  }
+
+  /** Drops cached chunks (after close, or to measure cold reads). */
+  clearCache() {
+    this.layers.clear();
+  }
+
+  private plan(cmd: EditCommand): Plan {
+    const layer = this.layer(cmd.scanId, cmd.layer ?? 'user');
+    const unlabeled = unlabeledCode(layer.codeWidth);
+    const respectLocks = cmd.kind !== 'lock' && cmd.kind !== 'unlock' && !cmd.includeLocked;
+    const explicit = (points: Uint32Array) => groupByChunk(points, layer.row.chunkSize, layer.pointCount);
+    const checkCode = (code: number) => {
+      if (code >= unlabeled) throw new ServiceFailure('invalid_params', `class code ${code} does not fit this layer's ${layer.codeWidth}-byte codes`);
+      if (!this.repos.classes.getClass(layer.row.schemaId, code)) throw new ServiceFailure('invalid_params', `class code ${code} is not in the layer's class schema`);
+    };
+    const keepLock = (flags: number) => flags & ~SOURCE_MASK;
+
+    switch (cmd.kind) {
+      case 'assign':
+      case 'lift': {
+        checkCode(cmd.classCode);
+        const src = sourceCode(cmd.kind === 'lift' ? 'click' : (cmd.source ?? 'manual'));
+        const conf = cmd.kind === 'assign' ? (cmd.confidence ?? 255) : 255;
+        const instance = cmd.instance;
+        return {
+          layer,
+          respectLocks,
+          groups: explicit(cmd.points),
+          transform: (t) => {
+            t.cls = cmd.classCode;
+            t.flags = keepLock(t.flags) | src;
+            t.conf = conf;
+            if (instance !== undefined) t.inst = instance;
+            return true;
+          },
+        };
+      }
+      case 'erase':
+        return {
+          layer,
+          respectLocks,
+          groups: explicit(cmd.points),
+          transform: (t) => {
+            t.cls = unlabeled;
+            t.flags = keepLock(t.flags);
+            t.conf = 0;
+            t.inst = 0;
+            return true;
+          },
+        };
+      case 'split':
+        return { layer, respectLocks, groups: explicit(cmd.points), transform: (t) => ((t.inst = cmd.instance), true) };
+      case 'merge': {
+        const from = new Set(cmd.instances);
+        const groups = this.matching(layer, (c, i) => c.instances !== null && from.has(c.instances[i]!));
+        return { layer, respectLocks, groups, transform: (t) => ((t.inst = cmd.into), true) };
+      }
+      case 'lock':
+      case 'unlock': {
+        const classes = cmd.classes ? new Set(cmd.classes) : null;
+        const wanted = (cls: number) => cls !== unlabeled && (!classes || classes.has(cls));
+        const groups = cmd.points ? explicit(cmd.points) : this.matching(layer, (c, i) => wanted(c.classes[i]!));
+        const lock = cmd.kind === 'lock';
+        return {
+          layer,
+          respectLocks,
+          groups,
+          transform: (t) => {
+            if (cmd.points && classes && !wanted(t.cls)) return false;
+            const next = lock ? t.flags | LOCKED : t.flags & ~LOCKED;
+            if (next === t.flags) return false;
+            t.flags = next;
+            return true;
+          },
+        };
+      }
+      case 'accept': {
+        const from = this.layer(cmd.scanId, cmd.fromLayer);
+        if (from.row.id === layer.row.id) throw new ServiceFailure('invalid_params', 'accept needs a source layer other than the target');
+        if (from.row.schemaId !== layer.row.schemaId) throw new ServiceFailure('invalid_params', `layers "${from.row.name}" and "${layer.row.name}" use different class schemas`);
+        const fromUnlabeled = unlabeledCode(from.codeWidth);
+        const min = cmd.minConfidence ?? 0;
+        const usable = (c: LabelChunk, i: number) => c.classes[i] !== fromUnlabeled && (!c.confidence || c.confidence[i]! >= min);
+        const groups = cmd.points ? explicit(cmd.points) : this.matching(from, usable);
+        const src = sourceCode('predicted');
+        return {
+          layer,
+          respectLocks,
+          groups,
+          transform: (t, key, i) => {
+            const c = this.chunk(from, key);
+            if (!usable(c, i)) return false;
+            t.cls = c.classes[i]!;
+            t.flags = keepLock(t.flags) | src;
+            t.conf = c.confidence ? c.confidence[i]! : 255;
+            t.inst = c.instances ? c.instances[i]! : 0;
+            return true;
+          },
+        };
+      }
+    }
+  }
+
+  /** Local indices, per stored chunk, of points that satisfy a predicate. */
+  private matching(l: LayerState, pred: (c: LabelChunk, i: number) => boolean): Map<number, Uint32Array> {
+    const groups = new Map<number, Uint32Array>();
+    for (const c of this.storedChunks(l)) {
+      const hits: number[] = [];
+      for (let i = 0; i < c.size; i++) if (pred(c, i)) hits.push(i);
+      if (hits.length > 0) groups.set(c.key, Uint32Array.from(hits));
+    }
+    return groups;
+  }
+}
+
+/** What the history shows of an edit: its parameters without the point set. */
+function describe(cmd: EditCommand): Record<string, unknown> {
+  const { points, scanId: _scanId, ...rest } = cmd as EditCommand & { points?: Uint32Array };
+  return { ...rest, layer: cmd.layer ?? 'user', ...(points ? { selected: points.length } : {}) };
+}
