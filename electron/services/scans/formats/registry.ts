@@ -1,5 +1,9 @@
 import type { FormatModule } from './types';
+import { pcdFormat } from './pcd';
+import { plyFormat } from './ply';
+import { xyzFormat } from './xyz';
 import { e57Format } from './e57';
+import { lasFormat } from './las';
 
 /**
  * All format modules, in sniffing order (most specific magic first). Each helper module registers
@@ -7,3 +11,8 @@ import { e57Format } from './e57';
  */
 export const formatModules: FormatModule[] = [];
 formatModules.push(e57Format);
+formatModules.push(lasFormat);
+formatModules.push(plyFormat);
+formatModules.push(pcdFormat);
+// last: delimited text has no magic, only a plausibility sniff
+formatModules.push(xyzFormat);
