@@ -3,7 +3,6 @@ import { pcdFormat } from './pcd';
 import { plyFormat } from './ply';
 import { xyzFormat } from './xyz';
 import { e57Format } from './e57';
-import { lasFormat } from './las';
 
 /**
  * All format modules, in sniffing order (most specific magic first). Each helper module registers
@@ -11,7 +10,6 @@ import { lasFormat } from './las';
  */
 export const formatModules: FormatModule[] = [];
 formatModules.push(e57Format);
-formatModules.push(lasFormat);
 formatModules.push(plyFormat);
 formatModules.push(pcdFormat);
 // last: delimited text has no magic, only a plausibility sniff
