@@ -3,6 +3,8 @@ import { pcdFormat } from './pcd';
 import { plyFormat } from './ply';
 import { xyzFormat } from './xyz';
 import { e57Format } from './e57';
+import { objFormat } from './obj';
+import { lasFormat } from './las';
 
 /**
  * All format modules, in sniffing order (most specific magic first). Each helper module registers
@@ -10,7 +12,9 @@ import { e57Format } from './e57';
  */
 export const formatModules: FormatModule[] = [];
 formatModules.push(e57Format);
+formatModules.push(lasFormat);
 formatModules.push(plyFormat);
 formatModules.push(pcdFormat);
 // last: delimited text has no magic, only a plausibility sniff
 formatModules.push(xyzFormat);
+formatModules.push(objFormat);
