@@ -3,7 +3,6 @@ import { pcdFormat } from './pcd';
 import { plyFormat } from './ply';
 import { xyzFormat } from './xyz';
 import { e57Format } from './e57';
-import { objFormat } from './obj';
 import { lasFormat } from './las';
 
 /**
@@ -17,4 +16,3 @@ formatModules.push(plyFormat);
 formatModules.push(pcdFormat);
 // last: delimited text has no magic, only a plausibility sniff
 formatModules.push(xyzFormat);
-formatModules.push(objFormat);
