@@ -34,7 +34,7 @@ export function handleAppProtocol(rendererDir: string, core: CoreSupervisor) {
       const body = range ? bytes.subarray(range.start, range.end + 1) : bytes;
       const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream', 'Accept-Ranges': 'bytes' };
       if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${bytes.byteLength}`;
-      return new Response(body, { status: range ? 206 : 200, headers });
+      return new Response(new Uint8Array(body), { status: range ? 206 : 200, headers });
     }
     const file = path.resolve(root, rel);
     if (!file.startsWith(root + path.sep)) return new Response('forbidden', { status: 403 });

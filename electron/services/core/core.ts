@@ -3,7 +3,7 @@ import type { EventName, EventPayload } from '../../../common/contracts/api';
 import type { RpcEvent, RpcResponse } from '../../../common/rpc';
 import { JobQueue } from '../jobs/jobQueue';
 import { createDispatcher, type Handlers } from '../rpc/dispatcher';
-import { DEMO_CLASSES, DemoCancelled, demoPointScan } from '../scans/demo/demoScene';
+import { DEMO_CLASSES, DemoCancelled, demoPointScanAsync } from '../scans/demo/demoScene';
 import { ScanRegistry } from '../scans/scanRegistry';
 import { APP_VERSION } from '../version';
 
@@ -41,10 +41,8 @@ export function createCore(options: CoreOptions): Core {
 
   const generateDemo = (seed: number, points: number) =>
     jobs.start('demo', `Generate demo scene (${points.toLocaleString('en')} points)`, async (ctx) => {
-      // Yield once so the job's 'running' event reaches clients before the synchronous sampling starts.
-      await new Promise((r) => setImmediate(r));
       try {
-        const scan = demoPointScan({
+        const scan = await demoPointScanAsync({
           seed,
           points,
           onProgress: (f) => {

@@ -29,6 +29,26 @@ const INTENSITY_BY_CLASS: Record<number, number> = {
  * surface per point. Deterministic for a given seed and point count.
  */
 export function demoPointScan(options: DemoOptions = {}): Scan & { demo: DemoMesh } {
+  const sampler = createSampler(options);
+  sampler.sample(0, sampler.count);
+  return sampler.finish();
+}
+
+/**
+ * Same scene as demoPointScan, sampled in batches that yield to the event loop in between, so a
+ * core generating millions of points keeps answering requests (cancel among them).
+ */
+export async function demoPointScanAsync(options: DemoOptions = {}): Promise<Scan & { demo: DemoMesh }> {
+  const sampler = createSampler(options);
+  const batch = 1 << 16;
+  for (let i = 0; i < sampler.count; i += batch) {
+    sampler.sample(i, Math.min(sampler.count, i + batch));
+    await new Promise((r) => setImmediate(r));
+  }
+  return sampler.finish();
+}
+
+function createSampler(options: DemoOptions) {
   const seed = options.seed ?? 1;
   const count = options.points ?? 300_000;
   const mesh = buildDemoMesh(seed);
@@ -52,58 +72,64 @@ export function demoPointScan(options: DemoOptions = {}): Scan & { demo: DemoMes
   const p = mesh.positions;
   const progressEvery = 1 << 16;
 
-  for (let i = 0; i < count; i++) {
-    if (i % progressEvery === 0 && options.onProgress?.(i / count)) throw new DemoCancelled('demo generation cancelled');
-    const f = upperBound(cumulative, rand() * total);
-    let r1 = rand();
-    let r2 = rand();
-    if (r1 + r2 > 1) {
-      r1 = 1 - r1;
-      r2 = 1 - r2;
+  // Sampling is sequential in i with one PRNG stream, so batching does not change the result.
+  const sample = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      if (i % progressEvery === 0 && options.onProgress?.(i / count)) throw new DemoCancelled('demo generation cancelled');
+      const f = upperBound(cumulative, rand() * total);
+      let r1 = rand();
+      let r2 = rand();
+      if (r1 + r2 > 1) {
+        r1 = 1 - r1;
+        r2 = 1 - r2;
+      }
+      const w0 = 1 - r1 - r2;
+      const a = mesh.indices[f * 3]! * 3;
+      const b = mesh.indices[f * 3 + 1]! * 3;
+      const c = mesh.indices[f * 3 + 2]! * 3;
+      // A little range noise, as a real scanner has.
+      const noise = (rand() - 0.5) * 0.03;
+      for (let k = 0; k < 3; k++) positions[i * 3 + k] = w0 * p[a + k]! + r1 * p[b + k]! + r2 * p[c + k]! + (k === 2 ? noise : 0);
+      const uv = mesh.cornerUvs;
+      const u = w0 * uv[f * 6]! + r1 * uv[f * 6 + 2]! + r2 * uv[f * 6 + 4]!;
+      const v = w0 * uv[f * 6 + 1]! + r1 * uv[f * 6 + 3]! + r2 * uv[f * 6 + 5]!;
+      sampleAtlas(atlas, u, v, color, i * 3);
+      const cls = mesh.faceClass[f]!;
+      classification[i] = cls;
+      instance[i] = mesh.faceInstance[f]!;
+      surface[i] = mesh.faceSurface[f]!;
+      intensity[i] = Math.min(65535, Math.round((INTENSITY_BY_CLASS[cls] ?? 15000) * (0.8 + 0.4 * rand())));
     }
-    const w0 = 1 - r1 - r2;
-    const a = mesh.indices[f * 3]! * 3;
-    const b = mesh.indices[f * 3 + 1]! * 3;
-    const c = mesh.indices[f * 3 + 2]! * 3;
-    // A little range noise, as a real scanner has.
-    const noise = (rand() - 0.5) * 0.03;
-    for (let k = 0; k < 3; k++) positions[i * 3 + k] = w0 * p[a + k]! + r1 * p[b + k]! + r2 * p[c + k]! + (k === 2 ? noise : 0);
-    const uv = mesh.cornerUvs;
-    const u = w0 * uv[f * 6]! + r1 * uv[f * 6 + 2]! + r2 * uv[f * 6 + 4]!;
-    const v = w0 * uv[f * 6 + 1]! + r1 * uv[f * 6 + 3]! + r2 * uv[f * 6 + 5]!;
-    sampleAtlas(atlas, u, v, color, i * 3);
-    const cls = mesh.faceClass[f]!;
-    classification[i] = cls;
-    instance[i] = mesh.faceInstance[f]!;
-    surface[i] = mesh.faceSurface[f]!;
-    intensity[i] = Math.min(65535, Math.round((INTENSITY_BY_CLASS[cls] ?? 15000) * (0.8 + 0.4 * rand())));
-  }
-  options.onProgress?.(1);
-
-  return {
-    id: `demo-${seed}`,
-    name: `Demo block (seed ${seed})`,
-    format: 'demo',
-    sourcePath: null,
-    origin: [...DEMO_ORIGIN],
-    positions,
-    pointCount: count,
-    attributes: [
-      { name: 'color', type: 'uint8', components: 3, values: color },
-      { name: 'intensity', type: 'uint16', components: 1, values: intensity },
-      { name: 'classification', type: 'uint16', components: 1, values: classification },
-      { name: 'instance', type: 'uint32', components: 1, values: instance },
-      { name: 'surface', type: 'uint8', components: 1, values: surface },
-    ],
-    mesh: null,
-    labelLayers: [
-      { name: 'ground truth class', kind: 'ground-truth', attribute: 'classification', values: classification, target: 'points' },
-      { name: 'ground truth instance', kind: 'ground-truth', attribute: 'instance', values: instance, target: 'points' },
-    ],
-    crs: null,
-    source: { format: 'demo', seed, classes: DEMO_CLASSES },
-    demo: mesh,
   };
+
+  const finish = (): Scan & { demo: DemoMesh } => {
+    options.onProgress?.(1);
+    return {
+      id: `demo-${seed}`,
+      name: `Demo block (seed ${seed})`,
+      format: 'demo',
+      sourcePath: null,
+      origin: [...DEMO_ORIGIN],
+      positions,
+      pointCount: count,
+      attributes: [
+        { name: 'color', type: 'uint8', components: 3, values: color },
+        { name: 'intensity', type: 'uint16', components: 1, values: intensity },
+        { name: 'classification', type: 'uint16', components: 1, values: classification },
+        { name: 'instance', type: 'uint32', components: 1, values: instance },
+        { name: 'surface', type: 'uint8', components: 1, values: surface },
+      ],
+      mesh: null,
+      labelLayers: [
+        { name: 'ground truth class', kind: 'ground-truth', attribute: 'classification', values: classification, target: 'points' },
+        { name: 'ground truth instance', kind: 'ground-truth', attribute: 'instance', values: instance, target: 'points' },
+      ],
+      crs: null,
+      source: { format: 'demo', seed, classes: DEMO_CLASSES },
+      demo: mesh,
+    };
+  };
+  return { count, sample, finish };
 }
 
 /** The textured-mesh variant: the same block as triangles with per-face labels and the atlas texture. */

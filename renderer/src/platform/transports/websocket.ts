@@ -47,7 +47,7 @@ export class WebSocketTransport implements Transport {
   }
 
   private receive(data: unknown) {
-    let parsed: RpcMessage;
+    let parsed: ReturnType<typeof RpcMessage.parse>;
     try {
       parsed = RpcMessage.parse(JSON.parse(String(data)));
     } catch {

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { JobInfo } from '../../common/contracts/jobs';
+import { createCore, type Core } from '../../electron/services/core/core';
+import { startHostServer, type HostServer } from '../../electron/host/httpServer';
+import { ApiClient } from '../../renderer/src/platform/apiClient';
+import { InMemoryTransport } from '../../renderer/src/platform/transports/memory';
+import { WebSocketTransport, type WebSocketCtor } from '../../renderer/src/platform/transports/websocket';
+
+/**
+ * One contract suite, run against every transport a client can use: what the API promises must not
+ * depend on the pipe. (Electron IPC reuses the same validation in main; it needs the Electron binary.)
+ */
+interface Harness {
+  client: ApiClient;
+  close(): Promise<void>;
+}
+
+const DEMO_POINTS = 20_000;
+
+async function inMemory(): Promise<Harness> {
+  const core = createCore({ host: 'memory', projectDir: null, demo: { seed: 3, points: DEMO_POINTS }, validateResults: true });
+  await core.ready;
+  return { client: new ApiClient(new InMemoryTransport(core)), close: () => core.close() };
+}
+
+async function overWebSocket(): Promise<Harness> {
+  const core: Core = createCore({ host: 'http', projectDir: null, demo: { seed: 3, points: DEMO_POINTS }, validateResults: true });
+  await core.ready;
+  const rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-renderer-'));
+  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  const server: HostServer = await startHostServer({ core, port: 0, rendererDir });
+  const transport = new WebSocketTransport(`http://127.0.0.1:${server.port}/`, server.token, WebSocket as unknown as WebSocketCtor);
+  return {
+    client: new ApiClient(transport),
+    async close() {
+      transport.close();
+      await server.close();
+      await core.close();
+    },
+  };
+}
+
+const transports: [string, () => Promise<Harness>][] = [
+  ['in-memory', inMemory],
+  ['websocket', overWebSocket],
+];
+
+describe.each(transports)('API contract over %s', (_name, make) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await make();
+  });
+  afterAll(() => h.close());
+
+  it('app.info names the app and its host', async () => {
+    const info = await h.client.get('app.info', {});
+    expect(info.name).toBe('ScanLabel');
+    expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(['memory', 'http']).toContain(info.host);
+  });
+
+  it('lists the demo scan with georeferenced origin and exact count', async () => {
+    const scans = await h.client.get('scans.list', {});
+    expect(scans).toHaveLength(1);
+    expect(scans[0]!.pointCount).toBe(DEMO_POINTS);
+    expect(scans[0]!.origin).toEqual([512_000, 5_403_000, 80]);
+    expect(scans[0]!.attributes.map((a) => a.name)).toEqual(expect.arrayContaining(['color', 'classification', 'instance']));
+  });
+
+  it('serves a scan view whose blobs hold exactly the chunk points', async () => {
+    const view = await h.client.get('scans.view', { scanId: 'demo-3' });
+    expect(view.chunks.reduce((n, c) => n + c.pointCount, 0)).toBe(DEMO_POINTS);
+    expect(view.classes.map((c) => c.code)).toEqual([2, 5, 6, 64, 65]);
+    const chunk = view.chunks[0]!;
+    const pos = await h.client.fetchBlob(chunk.blobs.position!);
+    const col = await h.client.fetchBlob(chunk.blobs.color!);
+    const cls = new Uint16Array(await h.client.fetchBlob(chunk.blobs.classification!));
+    expect(pos.byteLength).toBe(chunk.pointCount * 12);
+    expect(col.byteLength).toBe(chunk.pointCount * 3);
+    expect(new Set(cls)).toEqual(new Set([2, 5, 6, 64, 65]));
+    const ranged = await h.client.fetchBlob(chunk.blobs.position!, { start: 12, end: 23 });
+    expect(new Float32Array(ranged)).toEqual(new Float32Array(pos, 12, 3));
+  });
+
+  it('rejects bad params by schema with a message naming the field', async () => {
+    const r = await h.client.call('scans.view', { scanId: 42 } as unknown as { scanId: string });
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(!r.ok && r.error.message).toMatch(/scans\.view: scanId: .*string/i);
+    const extra = await h.client.call('app.info', { evil: true } as unknown as Record<string, never>);
+    expect(extra).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(!extra.ok && extra.error.message).toMatch(/evil/);
+    const big = await h.client.call('demo.generate', { points: 1e12 });
+    expect(!big.ok && big.error.message).toMatch(/points: .*5000000/);
+  });
+
+  it('rejects unknown methods and missing scans with distinct codes', async () => {
+    const r = await h.client.transport.request('fs.readFile', { path: '/etc/passwd' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    const missing = await h.client.call('scans.view', { scanId: 'nope' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('runs a job with monotonic progress events and a final result', async () => {
+    const events: JobInfo[] = [];
+    const off = h.client.on('job.progress', (j) => events.push(j));
+    const { jobId } = await h.client.get('demo.generate', { seed: 9, points: 200_000 });
+    const final = await waitFor(async () => {
+      const j = await h.client.get('jobs.get', { jobId });
+      return j.state === 'done' || j.state === 'failed' ? j : null;
+    });
+    off();
+    expect(final.state).toBe('done');
+    expect(final.result).toEqual({ scanId: 'demo-9', pointCount: 200_000 });
+    const mine = events.filter((e) => e.id === jobId);
+    expect(mine[0]!.state).toBe('queued');
+    expect(mine.at(-1)!.state).toBe('done');
+    const progress = mine.map((e) => e.progress ?? 0);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect((await h.client.get('scans.list', {})).map((s) => s.id)).toContain('demo-9');
+  });
+
+  it('cancels a job', async () => {
+    const { jobId } = await h.client.get('demo.generate', { seed: 10, points: 5_000_000 });
+    await h.client.get('jobs.cancel', { jobId });
+    const final = await waitFor(async () => {
+      const j = await h.client.get('jobs.get', { jobId });
+      return j.state !== 'running' && j.state !== 'queued' ? j : null;
+    });
+    expect(final.state).toBe('cancelled');
+    expect((await h.client.get('scans.list', {})).map((s) => s.id)).not.toContain('demo-10');
+  });
+});
+
+async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== null) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
