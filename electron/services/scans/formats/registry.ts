@@ -3,6 +3,7 @@ import { pcdFormat } from './pcd';
 import { plyFormat } from './ply';
 import { xyzFormat } from './xyz';
 import { e57Format } from './e57';
+import { objFormat } from './obj';
 import { lasFormat } from './las';
 
 /**
@@ -14,5 +15,6 @@ formatModules.push(e57Format);
 formatModules.push(lasFormat);
 formatModules.push(plyFormat);
 formatModules.push(pcdFormat);
+formatModules.push(objFormat);
 // last: delimited text has no magic, only a plausibility sniff
 formatModules.push(xyzFormat);
