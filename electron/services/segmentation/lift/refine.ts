@@ -1,0 +1,135 @@
+import type { SceneGeometry } from '../scene/sceneGeometry';
+import type { VoteBuffer } from './votes';
+
+export interface RefineOptions {
+  /** Element (point/face) ids of the positive and negative anchors. */
+  positives: number[];
+  negatives: number[];
+  groundTolerance: number;
+  /** How far (in voxel cells) to grow into parts no view saw. */
+  maxGrowCells: number;
+  /** Vote share (inside / seen) from which a seen element belongs to the object. */
+  acceptShare: number;
+}
+
+export const DEFAULT_REFINE: Omit<RefineOptions, 'positives' | 'negatives'> = { groundTolerance: 0.3, maxGrowCells: 12, acceptShare: 0.5 };
+
+export interface RefineResult {
+  /** Ascending element ids of the preview. */
+  ids: Uint32Array;
+  /** Per id: 0.5..1 for voted elements (their vote share), lower-bounded 0.5 for grown ones. */
+  confidence: Float32Array;
+  voted: number;
+  grown: number;
+  trimmed: number;
+}
+
+/**
+ * 3D clean-up of the fused votes on the voxel grid:
+ * - trim: keep only accepted elements connected (26-neighbour cells) to a positive anchor, and on
+ *   the anchor's side of the ground line (object vs terrain), which removes mask bleed onto
+ *   surfaces far away or underneath;
+ * - grow: add elements no view saw (back facades, the far side of a car) by flooding from the kept
+ *   cells into cells of unseen elements, never through cells that views saw and rejected, never
+ *   across the ground line, never next to a negative anchor, at most `maxGrowCells` cells deep.
+ */
+export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: RefineOptions): RefineResult {
+  const g = geometry.grid;
+  const cells = g.cellCount;
+  const order = g.order;
+  const hag = geometry.hag;
+  const tol = options.groundTolerance;
+  const anchorHags = hag ? options.positives.map((id) => hag[geometry.sortedIndexOf[id]!]!) : [];
+  const groundMode = anchorHags.length > 0 && anchorHags.filter((h) => h < tol).length * 2 > anchorHags.length;
+  const sideOk = (s: number) => !hag || hag[s]! < tol === groundMode;
+
+  // Per-cell tallies of seen elements accepted / rejected by the votes.
+  const acc = new Int32Array(cells);
+  const rej = new Int32Array(cells);
+  const touched = votes.touched();
+  for (let i = 0; i < touched.length; i++) {
+    const id = touched[i]!;
+    const seen = votes.seen[id]!;
+    if (seen <= 0) continue;
+    const c = g.cellOfPoint[id]!;
+    if (votes.inside[id]! / seen >= options.acceptShare && sideOk(geometry.sortedIndexOf[id]!)) acc[c]!++;
+    else rej[c]!++;
+  }
+
+  // Connected component of accepted cells around the positive anchors.
+  const state = new Uint8Array(cells); // 1 = kept (voted), 2 = grown, 3 = blocked
+  for (const id of options.negatives) {
+    const c = g.cellOfPoint[id]!;
+    g.forEachNeighbourCell(c, (nb) => (state[nb] = 3));
+  }
+  const queue: number[] = [];
+  for (const id of options.positives) {
+    const c = g.cellOfPoint[id]!;
+    if (state[c] === 0) {
+      state[c] = 1;
+      queue.push(c);
+    }
+  }
+  for (let h = 0; h < queue.length; h++)
+    g.forEachNeighbourCell(queue[h]!, (nb) => {
+      if (state[nb] === 0 && acc[nb]! > 0) {
+        state[nb] = 1;
+        queue.push(nb);
+      }
+    });
+
+  // Grow through cells whose elements views mostly did not see.
+  const depth = new Int32Array(cells);
+  const kept = queue.slice();
+  let frontier = queue.slice();
+  for (let d = 1; d <= options.maxGrowCells && frontier.length > 0; d++) {
+    const next: number[] = [];
+    for (const c of frontier)
+      g.forEachNeighbourCell(c, (nb) => {
+        if (state[nb] !== 0) return;
+        const unseen = g.cellStart[nb + 1]! - g.cellStart[nb]! - acc[nb]! - rej[nb]!;
+        if (unseen <= 0 || rej[nb]! > unseen * 0.5) return;
+        state[nb] = 2;
+        depth[nb] = d;
+        next.push(nb);
+        kept.push(nb);
+      });
+    frontier = next;
+  }
+
+  const ids: number[] = [];
+  const conf: number[] = [];
+  let voted = 0;
+  let grown = 0;
+  let trimmed = 0;
+  for (let c = 0; c < cells; c++) if (state[c] !== 1) trimmed += acc[c]!;
+  for (const c of kept) {
+    const st = state[c]!;
+    for (let s = g.cellStart[c]!; s < g.cellStart[c + 1]!; s++) {
+      const id = order[s]!;
+      const seen = votes.seen[id]!;
+      if (seen > 0) {
+        const share = votes.inside[id]! / seen;
+        if (share < options.acceptShare) continue;
+        if (st === 1 && sideOk(s)) {
+          ids.push(id);
+          conf.push(share);
+          voted++;
+        } else if (st === 1) trimmed++;
+      } else if ((st === 1 || st === 2) && sideOk(s)) {
+        ids.push(id);
+        conf.push(Math.max(0.5, 0.75 * Math.pow(0.97, depth[c]!)));
+        grown++;
+      }
+    }
+  }
+  // Ascending ids (the label store's chunking expects sorted runs).
+  const idx = ids.map((_, i) => i).sort((a, b) => ids[a]! - ids[b]!);
+  return {
+    ids: Uint32Array.from(idx, (i) => ids[i]!),
+    confidence: Float32Array.from(idx, (i) => conf[i]!),
+    voted,
+    grown,
+    trimmed,
+  };
+}

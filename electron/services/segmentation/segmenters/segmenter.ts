@@ -1,0 +1,38 @@
+import type { RenderedView } from '../render/view';
+
+/** A prompt point in view pixel coordinates (continuous; the pixel centre of column x is x + 0.5). */
+export interface PromptPoint {
+  x: number;
+  y: number;
+  positive: boolean;
+}
+
+export interface Prompts {
+  points: PromptPoint[];
+  /** Optional box in view pixels (x0, y0 top-left; x1, y1 bottom-right). */
+  box?: { x0: number; y0: number; x1: number; y1: number };
+}
+
+export interface SegmentResult {
+  width: number;
+  height: number;
+  /** 1 inside, 0 outside, per view pixel. */
+  mask: Uint8Array;
+  /** The segmenter's confidence in the mask, 0..1 (SAM: predicted IoU). */
+  score: number;
+}
+
+/**
+ * Image + depth/normal/id + prompts in, mask + score out. The view carries every channel; SAM
+ * models read only RGB, the built-in segmenter reads geometry too. Implementations may cache work
+ * per view object (SAM image embeddings), so pass the same view for repeated prompts.
+ */
+export interface Segmenter {
+  readonly id: string;
+  /** Human-readable, includes the execution provider for ONNX models ("sam1 vit_b on cpu"). */
+  readonly description: string;
+  /** Resolution the views should be rendered at (SAM: 1024 long side; built-in: smaller is faster). */
+  readonly viewSize: { width: number; height: number };
+  segment(view: RenderedView, prompts: Prompts): Promise<SegmentResult>;
+  dispose(): Promise<void>;
+}
