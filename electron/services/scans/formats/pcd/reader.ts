@@ -1,7 +1,7 @@
 import { BadInputError } from '../../../errors';
 import type { LabelLayerData, ScanMesh } from '../../model';
 import type { OpenOptions, PointChunk, ReadOptions, ScanInfo, ScanReader } from '../types';
-import { BoundsAccumulator, originFromBounds } from '../stream/bounds';
+import { BoundsAccumulator, checkedOrigin } from '../stream/bounds';
 import { ChunkBuilder, chunkCapacity } from '../stream/chunkBuilder';
 import { FileSource } from '../stream/fileSource';
 import { isLabelName } from '../stream/labels';
@@ -92,7 +92,7 @@ class PcdReader implements ScanReader {
       faceCount: 0,
       boundsMin: min,
       boundsMax: max,
-      origin: originFromBounds(min, max),
+      origin: checkedOrigin(src.name, min, max),
       attributes,
       crs: null,
       details,

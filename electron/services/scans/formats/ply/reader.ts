@@ -6,7 +6,7 @@ import { BadInputError } from '../../../errors';
 import { decodeImage } from '../../images';
 import type { LabelLayerData, ScanAttribute, ScanMesh, ScanTexture } from '../../model';
 import type { OpenOptions, PointChunk, ReadOptions, ScanInfo, ScanReader } from '../types';
-import { BoundsAccumulator, originFromBounds } from '../stream/bounds';
+import { BoundsAccumulator, checkedOrigin } from '../stream/bounds';
 import { ChunkBuilder, allocate, chunkCapacity } from '../stream/chunkBuilder';
 import { FileSource } from '../stream/fileSource';
 import { isLabelName } from '../stream/labels';
@@ -79,7 +79,7 @@ class PlyReader implements ScanReader {
     const faces = faceLayouts(header);
     const textures = await locateTextures(src, header, options.allowMissingTextures === true);
     const facts = await scanBody(src, header, vertex, faces, textures.length);
-    const origin = originFromBounds(facts.bounds.min, facts.bounds.max);
+    const origin = checkedOrigin(src.name, facts.bounds.min, facts.bounds.max);
     const vertexEl = header.elements[vertex.element]!;
     const details: ScanInfo['details'] = {
       encoding: header.encoding,

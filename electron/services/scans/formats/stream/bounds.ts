@@ -1,3 +1,5 @@
+import { BadInputError } from '../../../errors';
+
 export type Vec3 = [number, number, number];
 
 /** Float64 bounds of file coordinates, accumulated while streaming. */
@@ -30,4 +32,22 @@ export class BoundsAccumulator {
  */
 export function originFromBounds(min: Vec3, max: Vec3): Vec3 {
   return [0, 1, 2].map((k) => Math.round((min[k]! + max[k]!) / 2)) as Vec3;
+}
+
+/** Float32 holds offsets up to ~3.4e38; beyond that a "coordinate" is corruption, not geometry. */
+const MAX_OFFSET = 3e38;
+
+/**
+ * The origin for `min`/`max`, after checking every offset from it fits float32 (a corrupt double
+ * such as 1e300 would otherwise become an infinite position). Throws BadInputError naming `file`.
+ */
+export function checkedOrigin(file: string, min: Vec3, max: Vec3): Vec3 {
+  const origin = originFromBounds(min, max);
+  for (let k = 0; k < 3; k++) {
+    const reach = Math.max(Math.abs(max[k]! - origin[k]!), Math.abs(min[k]! - origin[k]!));
+    if (!(reach <= MAX_OFFSET)) {
+      throw new BadInputError(file, `coordinates span ${min[k]} .. ${max[k]}, beyond what a scan can hold (corrupt values?)`);
+    }
+  }
+  return origin;
 }
