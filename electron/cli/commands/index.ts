@@ -1,6 +1,13 @@
 import type { CliCommand } from '../command';
 import { serveCommand } from './serve';
 import { infoCommand } from './info';
+import { projectAddScanCommand, projectCreateCommand } from './project';
+import { labelsHistoryCommand, labelsLockCommand, labelsRedoCommand, labelsSetCommand, labelsStatsCommand, labelsUndoCommand } from './labels';
 
 /** Every `scanlabel` sub-command. Add new commands here (one module per command or command group). */
-export const commands: CliCommand[] = [serveCommand, infoCommand];
+export const commands: CliCommand[] = [
+  serveCommand,
+  infoCommand,
+  projectCreateCommand, projectAddScanCommand,
+  labelsSetCommand, labelsUndoCommand, labelsRedoCommand, labelsStatsCommand, labelsLockCommand, labelsHistoryCommand,
+];

@@ -14,6 +14,8 @@ export class LabelChunk {
     readonly flags: Uint8Array,
     readonly confidence: Uint8Array | null,
     public instances: Uint32Array | null,
+    /** Encoded instance blob as stored; undefined once instances changed and it must be re-encoded. */
+    private instanceBlob: Uint8Array | null | undefined = undefined,
   ) {}
 
   get size() {
@@ -27,10 +29,12 @@ export class LabelChunk {
   }
 
   clone(): LabelChunk {
-    return new LabelChunk(this.key, this.classes.slice(), this.flags.slice(), this.confidence?.slice() ?? null, this.instances?.slice() ?? null);
+    return new LabelChunk(this.key, this.classes.slice(), this.flags.slice(), this.confidence?.slice() ?? null, this.instances?.slice() ?? null, this.instanceBlob);
   }
 
+  /** The instance array for writing (allocated on first use); invalidates the encoded blob. */
   instancesForWrite(): Uint32Array {
+    this.instanceBlob = undefined;
     this.instances ??= new Uint32Array(this.size);
     return this.instances;
   }
@@ -50,10 +54,11 @@ export class LabelChunk {
       if (confidence.length !== size) throw new CodecError(`chunk ${row.chunkKey}: confidence has ${confidence.length} bytes, expected ${size}`);
     }
     const instances = row.instanceData ? decodeInstances(row.instanceData, size) : null;
-    return new LabelChunk(row.chunkKey, classes, new Uint8Array(row.flagData), confidence, instances);
+    return new LabelChunk(row.chunkKey, classes, new Uint8Array(row.flagData), confidence, instances, row.instanceData ? new Uint8Array(row.instanceData) : null);
   }
 
   toRow(layerId: number): LabelChunkRow {
+    if (this.instanceBlob === undefined) this.instanceBlob = this.instances ? encodeInstances(this.instances) : null;
     return {
       layerId,
       chunkKey: this.key,
@@ -61,7 +66,7 @@ export class LabelChunk {
       classData: new Uint8Array(this.classes.buffer, this.classes.byteOffset, this.classes.byteLength),
       flagData: this.flags,
       confidenceData: this.confidence,
-      instanceData: this.instances ? encodeInstances(this.instances) : null,
+      instanceData: this.instanceBlob,
     };
   }
 }

@@ -83,21 +83,51 @@ export class ByteReader {
   }
 }
 
-/** Sorted unique indices -> [count, (gap from previous run end, run length - 1)*]. */
-export function encodeIndexRuns(sorted: ArrayLike<number>, count = sorted.length): Uint8Array {
-  const w = new ByteWriter(16 + (count >> 4));
-  w.varint(count);
-  let prevEnd = 0;
-  let i = 0;
-  while (i < count) {
-    const start = sorted[i]!;
-    let j = i + 1;
-    while (j < count && sorted[j] === start + (j - i)) j++;
-    w.varint(start - prevEnd);
-    w.varint(j - i - 1);
-    prevEnd = start + (j - i);
-    i = j;
+/** Streams strictly ascending indices into [count, (gap from previous run end, run length - 1)*]. */
+export class IndexRunWriter {
+  private readonly w: ByteWriter;
+  private count = 0;
+  private runStart = -1;
+  private runLen = 0;
+  private prevEnd = 0;
+
+  constructor(expected = 0) {
+    this.w = new ByteWriter(16 + (expected >> 4));
   }
+
+  push(i: number) {
+    this.count++;
+    if (this.runLen > 0 && i === this.runStart + this.runLen) {
+      this.runLen++;
+      return;
+    }
+    this.flush();
+    this.runStart = i;
+    this.runLen = 1;
+  }
+
+  private flush() {
+    if (this.runLen === 0) return;
+    this.w.varint(this.runStart - this.prevEnd);
+    this.w.varint(this.runLen - 1);
+    this.prevEnd = this.runStart + this.runLen;
+  }
+
+  finish(): Uint8Array {
+    this.flush();
+    this.runLen = 0;
+    const body = this.w.finish();
+    const out = new ByteWriter(body.length + 5);
+    out.varint(this.count);
+    out.bytes(body);
+    return out.finish();
+  }
+}
+
+/** Sorted unique indices -> index runs (see IndexRunWriter). */
+export function encodeIndexRuns(sorted: ArrayLike<number>, count = sorted.length): Uint8Array {
+  const w = new IndexRunWriter(count);
+  for (let i = 0; i < count; i++) w.push(sorted[i]!);
   return w.finish();
 }
 
@@ -208,23 +238,31 @@ const DICTIONARY = 2;
  * (a table of distinct ids + one uint8/uint16 slot per point; bounded at 1-2 bytes per point).
  */
 export function encodeInstances(instances: Uint32Array): Uint8Array | null {
-  const idx: number[] = [];
-  for (let i = 0; i < instances.length; i++) if (instances[i] !== 0) idx.push(i);
-  if (idx.length === 0) return null;
-  const sparse = new ByteWriter(64);
+  const idx = new IndexRunWriter();
+  const vals = new ValueRunWriter(0);
+  let count = 0;
+  for (let i = 0; i < instances.length; i++) {
+    const v = instances[i]!;
+    if (v === 0) continue;
+    idx.push(i);
+    vals.push(0, 0, 0, v);
+    count++;
+  }
+  if (count === 0) return null;
+  const runs = idx.finish();
+  const sparse = new ByteWriter(runs.length + 64);
   sparse.byte(SPARSE);
-  const runs = encodeIndexRuns(idx);
   sparse.varint(runs.length);
   sparse.bytes(runs);
-  const vals = new ValueRunWriter(idx.length);
-  for (const i of idx) vals.push(0, 0, 0, instances[i]!);
   sparse.bytes(vals.finish());
   const sparseBytes = sparse.finish();
+  // A dictionary costs at least one byte per point, so it can only win above that.
+  if (sparseBytes.length <= instances.length) return sparseBytes;
 
   const slots = new Map<number, number>();
-  for (const i of idx) {
+  for (let i = 0; i < instances.length; i++) {
     const id = instances[i]!;
-    if (!slots.has(id)) slots.set(id, slots.size + 1);
+    if (id !== 0 && !slots.has(id)) slots.set(id, slots.size + 1);
   }
   if (slots.size > 0xfffe) return sparseBytes;
   const width = slots.size < 0xff ? 1 : 2;
@@ -235,7 +273,7 @@ export function encodeInstances(instances: Uint32Array): Uint8Array | null {
   for (const id of slots.keys()) dict.varint(id);
   dict.byte(width);
   const dense = width === 1 ? new Uint8Array(instances.length) : new Uint16Array(instances.length);
-  for (const i of idx) dense[i] = slots.get(instances[i]!)!;
+  for (let i = 0; i < instances.length; i++) if (instances[i] !== 0) dense[i] = slots.get(instances[i]!)!;
   dict.bytes(new Uint8Array(dense.buffer, dense.byteOffset, dense.byteLength));
   return dict.finish();
 }

@@ -3,7 +3,7 @@ import { ServiceFailure } from '../../../common/result';
 import type { EditChunkRow, EditRow, LayerRow, ProjectDb, Repositories } from '../db/index';
 import { BadInputError } from '../errors';
 import { LabelChunk } from './chunk';
-import { CodecError, decodeIndexRuns, decodeValueRuns, encodeIndexRuns, type LabelValues, ValueRunWriter } from './codec';
+import { CodecError, decodeIndexRuns, decodeValueRuns, IndexRunWriter, type LabelValues, ValueRunWriter } from './codec';
 import { LOCKED, SOURCE_MASK, sourceCode, unlabeledCode } from './flags';
 import { groupByChunk } from './grouping';
 
@@ -31,14 +31,27 @@ interface Tuple {
   conf: number;
   inst: number;
 }
+/** Per-point rule for edits whose new values depend on the point; false leaves the point untouched. */
 type Transform = (t: Tuple, chunkKey: number, local: number) => boolean;
+
+/** Values an edit writes on every selected point; -1 keeps the point's current value. */
+interface UniformWrite {
+  cls: number;
+  source: number;
+  conf: number;
+  inst: number;
+}
 
 interface Plan {
   layer: LayerState;
+  /** Ascending global indices per chunk key. */
   groups: Map<number, Uint32Array>;
-  transform: Transform;
   respectLocks: boolean;
+  /** Either a uniform write (fast path, most edits) or a per-point transform. */
+  write: UniformWrite | { transform: Transform; writesInstances: boolean };
 }
+
+const KEEP = -1;
 
 /** Full-length label arrays of a layer (for export, comparisons and the renderer's blob). */
 export interface LayerLabels {
@@ -131,47 +144,19 @@ export class LabelStore {
     this.db.assertWritable();
     const plan = this.plan(cmd);
     const { layer } = plan;
-    const unlabeled = unlabeledCode(layer.codeWidth);
-    const t: Tuple = { cls: 0, flags: 0, conf: 0, inst: 0 };
     const changed: LabelChunk[] = [];
     const undo: EditChunkRow[] = [];
     let pointCount = 0;
     let skippedLocked = 0;
 
-    for (const [key, locals] of plan.groups) {
+    for (const [key, points] of plan.groups) {
       const c = this.chunk(layer, key).clone();
-      const effective = new Uint32Array(locals.length);
-      const before = new ValueRunWriter(locals.length);
-      const after = new ValueRunWriter(locals.length);
-      let n = 0;
-      for (let k = 0; k < locals.length; k++) {
-        const i = locals[k]!;
-        const cls = c.classes[i]!;
-        const flags = c.flags[i]!;
-        if (plan.respectLocks && flags & LOCKED) {
-          skippedLocked++;
-          continue;
-        }
-        const conf = c.confidence ? c.confidence[i]! : 0;
-        const inst = c.instances ? c.instances[i]! : 0;
-        t.cls = cls;
-        t.flags = flags;
-        t.conf = conf;
-        t.inst = inst;
-        if (!plan.transform(t, key, i)) continue;
-        if (t.cls > unlabeled) throw new ServiceFailure('invalid_params', `class code ${t.cls} does not fit this layer`);
-        before.push(cls, flags, conf, inst);
-        after.push(t.cls, t.flags, c.confidence ? t.conf : 0, t.inst);
-        c.classes[i] = t.cls;
-        c.flags[i] = t.flags;
-        if (c.confidence) c.confidence[i] = t.conf;
-        if (t.inst !== 0 || c.instances) c.instancesForWrite()[i] = t.inst;
-        effective[n++] = i;
-      }
-      if (n === 0) continue;
-      pointCount += n;
+      const r = 'transform' in plan.write ? applyTransform(c, key * layer.row.chunkSize, points, plan.respectLocks, plan.write) : applyUniform(c, key * layer.row.chunkSize, points, plan.respectLocks, plan.write);
+      skippedLocked += r.skipped;
+      if (r.count === 0) continue;
+      pointCount += r.count;
       changed.push(c);
-      undo.push({ chunkKey: key, indices: encodeIndexRuns(effective, n), before: before.finish(), after: after.finish() });
+      undo.push({ chunkKey: key, indices: r.indices, before: r.before, after: r.after });
     }
 
     if (pointCount === 0) {
@@ -333,41 +318,19 @@ export class LabelStore {
       case 'assign':
       case 'lift': {
         checkCode(cmd.classCode);
-        const src = sourceCode(cmd.kind === 'lift' ? 'click' : (cmd.source ?? 'manual'));
+        const source = sourceCode(cmd.kind === 'lift' ? 'click' : (cmd.source ?? 'manual'));
         const conf = cmd.kind === 'assign' ? (cmd.confidence ?? 255) : 255;
-        const instance = cmd.instance;
-        return {
-          layer,
-          respectLocks,
-          groups: explicit(cmd.points),
-          transform: (t) => {
-            t.cls = cmd.classCode;
-            t.flags = keepLock(t.flags) | src;
-            t.conf = conf;
-            if (instance !== undefined) t.inst = instance;
-            return true;
-          },
-        };
+        const inst = cmd.instance ?? KEEP;
+        return { layer, respectLocks, groups: explicit(cmd.points), write: { cls: cmd.classCode, source, conf, inst } };
       }
       case 'erase':
-        return {
-          layer,
-          respectLocks,
-          groups: explicit(cmd.points),
-          transform: (t) => {
-            t.cls = unlabeled;
-            t.flags = keepLock(t.flags);
-            t.conf = 0;
-            t.inst = 0;
-            return true;
-          },
-        };
+        return { layer, respectLocks, groups: explicit(cmd.points), write: { cls: unlabeled, source: 0, conf: 0, inst: 0 } };
       case 'split':
-        return { layer, respectLocks, groups: explicit(cmd.points), transform: (t) => ((t.inst = cmd.instance), true) };
+        return { layer, respectLocks, groups: explicit(cmd.points), write: { cls: KEEP, source: KEEP, conf: KEEP, inst: cmd.instance } };
       case 'merge': {
         const from = new Set(cmd.instances);
         const groups = this.matching(layer, (c, i) => c.instances !== null && from.has(c.instances[i]!));
-        return { layer, respectLocks, groups, transform: (t) => ((t.inst = cmd.into), true) };
+        return { layer, respectLocks, groups, write: { cls: KEEP, source: KEEP, conf: KEEP, inst: cmd.into } };
       }
       case 'lock':
       case 'unlock': {
@@ -375,18 +338,14 @@ export class LabelStore {
         const wanted = (cls: number) => cls !== unlabeled && (!classes || classes.has(cls));
         const groups = cmd.points ? explicit(cmd.points) : this.matching(layer, (c, i) => wanted(c.classes[i]!));
         const lock = cmd.kind === 'lock';
-        return {
-          layer,
-          respectLocks,
-          groups,
-          transform: (t) => {
-            if (cmd.points && classes && !wanted(t.cls)) return false;
-            const next = lock ? t.flags | LOCKED : t.flags & ~LOCKED;
-            if (next === t.flags) return false;
-            t.flags = next;
-            return true;
-          },
+        const transform: Transform = (t) => {
+          if (cmd.points && classes && !wanted(t.cls)) return false;
+          const next = lock ? t.flags | LOCKED : t.flags & ~LOCKED;
+          if (next === t.flags) return false;
+          t.flags = next;
+          return true;
         };
+        return { layer, respectLocks, groups, write: { transform, writesInstances: false } };
       }
       case 'accept': {
         const from = this.layer(cmd.scanId, cmd.fromLayer);
@@ -397,34 +356,122 @@ export class LabelStore {
         const usable = (c: LabelChunk, i: number) => c.classes[i] !== fromUnlabeled && (!c.confidence || c.confidence[i]! >= min);
         const groups = cmd.points ? explicit(cmd.points) : this.matching(from, usable);
         const src = sourceCode('predicted');
-        return {
-          layer,
-          respectLocks,
-          groups,
-          transform: (t, key, i) => {
-            const c = this.chunk(from, key);
-            if (!usable(c, i)) return false;
-            t.cls = c.classes[i]!;
-            t.flags = keepLock(t.flags) | src;
-            t.conf = c.confidence ? c.confidence[i]! : 255;
-            t.inst = c.instances ? c.instances[i]! : 0;
-            return true;
-          },
+        const transform: Transform = (t, key, i) => {
+          const c = this.chunk(from, key);
+          if (!usable(c, i)) return false;
+          t.cls = c.classes[i]!;
+          t.flags = keepLock(t.flags) | src;
+          t.conf = c.confidence ? c.confidence[i]! : 255;
+          t.inst = c.instances ? c.instances[i]! : 0;
+          return true;
         };
+        return { layer, respectLocks, groups, write: { transform, writesInstances: true } };
       }
     }
   }
 
-  /** Local indices, per stored chunk, of points that satisfy a predicate. */
+  /** Global indices, per stored chunk, of points that satisfy a predicate. */
   private matching(l: LayerState, pred: (c: LabelChunk, i: number) => boolean): Map<number, Uint32Array> {
     const groups = new Map<number, Uint32Array>();
     for (const c of this.storedChunks(l)) {
+      const base = c.key * l.row.chunkSize;
       const hits: number[] = [];
-      for (let i = 0; i < c.size; i++) if (pred(c, i)) hits.push(i);
+      for (let i = 0; i < c.size; i++) if (pred(c, i)) hits.push(base + i);
       if (hits.length > 0) groups.set(c.key, Uint32Array.from(hits));
     }
     return groups;
   }
+}
+
+interface ChunkChange {
+  count: number;
+  skipped: number;
+  indices: Uint8Array;
+  before: Uint8Array;
+  after: Uint8Array;
+}
+
+/**
+ * Writes uniform values into a chunk copy and records undo data in the same pass. Kept free of
+ * per-point calls and allocations: it runs a million times for a large brush stroke.
+ */
+function applyUniform(c: LabelChunk, base: number, points: Uint32Array, respectLocks: boolean, w: UniformWrite): ChunkChange {
+  const { cls: setCls, source: setSource, conf: setConf, inst: setInst } = w;
+  const classes = c.classes;
+  const flags = c.flags;
+  const conf = c.confidence;
+  const inst = setInst > 0 || (setInst === 0 && c.instances) ? c.instancesForWrite() : c.instances;
+  const writeInst = setInst !== KEEP && inst !== null;
+  const idx = new IndexRunWriter(points.length);
+  const before = new ValueRunWriter(points.length);
+  const after = new ValueRunWriter(points.length);
+  let count = 0;
+  let skipped = 0;
+  for (let k = 0; k < points.length; k++) {
+    const i = points[k]! - base;
+    const f = flags[i]!;
+    if (respectLocks && f & LOCKED) {
+      skipped++;
+      continue;
+    }
+    const oc = classes[i]!;
+    const oq = conf ? conf[i]! : 0;
+    const oi = inst ? inst[i]! : 0;
+    const nc = setCls === KEEP ? oc : setCls;
+    const nf = setSource === KEEP ? f : (f & ~SOURCE_MASK) | setSource;
+    const nq = conf ? (setConf === KEEP ? oq : setConf) : 0;
+    const ni = setInst === KEEP ? oi : setInst;
+    before.push(oc, f, oq, oi);
+    after.push(nc, nf, nq, ni);
+    classes[i] = nc;
+    flags[i] = nf;
+    if (conf) conf[i] = nq;
+    if (writeInst) inst[i] = ni;
+    idx.push(i);
+    count++;
+  }
+  return { count, skipped, indices: idx.finish(), before: before.finish(), after: after.finish() };
+}
+
+function applyTransform(
+  c: LabelChunk,
+  base: number,
+  points: Uint32Array,
+  respectLocks: boolean,
+  w: { transform: Transform; writesInstances: boolean },
+): ChunkChange {
+  const t: Tuple = { cls: 0, flags: 0, conf: 0, inst: 0 };
+  const inst = w.writesInstances ? c.instancesForWrite() : c.instances;
+  const idx = new IndexRunWriter(points.length);
+  const before = new ValueRunWriter(points.length);
+  const after = new ValueRunWriter(points.length);
+  let count = 0;
+  let skipped = 0;
+  for (let k = 0; k < points.length; k++) {
+    const i = points[k]! - base;
+    const f = c.flags[i]!;
+    if (respectLocks && f & LOCKED) {
+      skipped++;
+      continue;
+    }
+    const oc = c.classes[i]!;
+    const oq = c.confidence ? c.confidence[i]! : 0;
+    const oi = inst ? inst[i]! : 0;
+    t.cls = oc;
+    t.flags = f;
+    t.conf = oq;
+    t.inst = oi;
+    if (!w.transform(t, c.key, i)) continue;
+    before.push(oc, f, oq, oi);
+    after.push(t.cls, t.flags, c.confidence ? t.conf : 0, inst ? t.inst : 0);
+    c.classes[i] = t.cls;
+    c.flags[i] = t.flags;
+    if (c.confidence) c.confidence[i] = t.conf;
+    if (inst) inst[i] = t.inst;
+    idx.push(i);
+    count++;
+  }
+  return { count, skipped, indices: idx.finish(), before: before.finish(), after: after.finish() };
 }
 
 /** What the history shows of an edit: its parameters without the point set. */
