@@ -127,6 +127,10 @@ class XyzReader implements ScanReader {
           const decimalComma = usesDecimalComma(trimmed, delimiter);
           const tokens = splitFields(trimmed, delimiter);
           // with an explicit mapping only the mapped columns must be numbers (others may hold names, ids...)
+          if (options.columns) {
+            const mapped = rolesFromMapping(options.columns, tokens.length);
+            if (typeof mapped === 'string') throw new BadInputError(src.name, mapped, { line });
+          }
           const mappedColumns = options.columns ? Object.values(options.columns) : null;
           const numeric = mappedColumns
             ? mappedColumns.every((c) => tokens[c] !== undefined && parseField(tokens[c], decimalComma) !== undefined)
