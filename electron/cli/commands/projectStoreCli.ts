@@ -26,6 +26,12 @@ export async function handleFailures(io: CliIO, fn: () => number | Promise<numbe
       io.err(`scanlabel: ${e.message}`);
       return EXIT.badInput;
     }
+    // Damage SQLite finds only while reading (past the open-time quick_check) is still bad input.
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+      io.err(`scanlabel: project database is corrupt (${(e as Error).message})`);
+      return EXIT.badInput;
+    }
     throw e;
   }
 }
