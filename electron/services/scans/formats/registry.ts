@@ -4,6 +4,7 @@ import { plyFormat } from './ply';
 import { xyzFormat } from './xyz';
 import { e57Format } from './e57';
 import { objFormat } from './obj';
+import { gltfFormat } from './gltf';
 import { lasFormat } from './las';
 
 /**
@@ -15,6 +16,7 @@ formatModules.push(e57Format);
 formatModules.push(lasFormat);
 formatModules.push(plyFormat);
 formatModules.push(pcdFormat);
+formatModules.push(gltfFormat);
 formatModules.push(objFormat);
 // last: delimited text has no magic, only a plausibility sniff
 formatModules.push(xyzFormat);

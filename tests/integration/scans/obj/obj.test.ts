@@ -156,10 +156,11 @@ describe('OBJ generated fixture: index forms, fans, materials, textures', () => 
     expect(reader.info.details.warnings).toBe(0);
     const mesh = (await reader.mesh())!;
     expect(Array.from(mesh.indices)).toEqual([0, 1, 2, 0, 2, 3, 0, 1, 4, 2, 3, 4, 0, 1, 4]);
-    // Corner uvs: quad (0,0)(1,0)(1,1) (0,0)(1,1)(0,1); faces without vt get zeros.
-    expect(Array.from(mesh.cornerUvs!.subarray(0, 12))).toEqual([0, 0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1]);
+    // Corner uvs with v flipped to run down from the top row: vt (0,0)(1,0)(1,1) -> (0,1)(1,1)(1,0).
+    expect(Array.from(mesh.cornerUvs!.subarray(0, 12))).toEqual([0, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0]);
+    // Faces without vt get zeros.
     expect(Array.from(mesh.cornerUvs!.subarray(12, 18))).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(Array.from(mesh.cornerUvs!.subarray(18, 24))).toEqual([1, 1, 0, 1, 0, 0]);
+    expect(Array.from(mesh.cornerUvs!.subarray(18, 24))).toEqual([1, 0, 0, 0, 0, 1]);
     expect(mesh.textures).toHaveLength(1);
     expect(mesh.textures[0]).toMatchObject({ name: 'brick.png', width: 2, height: 1 });
     expect(Array.from(mesh.textures[0]!.rgba)).toEqual([255, 0, 0, 255, 0, 255, 0, 128]);

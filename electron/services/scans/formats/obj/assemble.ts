@@ -58,7 +58,8 @@ export function assembleObj(geometry: ObjGeometry, resources: ObjResources): InM
       const t = geometry.cornerUv[c]!;
       if (t < 0) continue;
       cornerUvs[c * 2] = geometry.uvs[t * 2]!;
-      cornerUvs[c * 2 + 1] = geometry.uvs[t * 2 + 1]!;
+      // OBJ's v runs up from the bottom row; the scan model's v runs down from row 0 (as glTF's).
+      cornerUvs[c * 2 + 1] = 1 - geometry.uvs[t * 2 + 1]!;
     }
   }
 

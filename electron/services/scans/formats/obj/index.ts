@@ -10,18 +10,10 @@ import { inMemoryReader } from './inMemoryScan';
 import { parseMtl } from './mtl';
 import type { MtlMaterial } from './mtl';
 import { parseObj } from './parse';
+import { fileLoader } from './resources';
+import type { ResourceLoader } from './resources';
 
-/** Reads a side file (MTL, texture) by absolute path; null when it does not exist. */
-export type ResourceLoader = (path: string) => Promise<Uint8Array | null>;
-
-export const fileLoader: ResourceLoader = async (path) => {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return null;
-    throw err;
-  }
-};
+export type { ResourceLoader } from './resources';
 
 function decodeText(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
