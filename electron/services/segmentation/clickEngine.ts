@@ -2,6 +2,7 @@ import { resizeCamera, type Camera, type Vec3 } from '../../../common/geometry/c
 import { ServiceFailure } from '../../../common/result';
 import { liftMask } from './lift/lift';
 import { DEFAULT_REFINE, refine, type RefineOptions } from './lift/refine';
+import { objectRadius } from './lift/extent';
 import { borderCoverage, chooseViews, DEFAULT_PLAN, projectAnchor, type ViewPlan } from './lift/views';
 import { VoteBuffer } from './lift/votes';
 import { renderView } from './render/viewRenderer';
@@ -134,13 +135,13 @@ export class ClickEngine {
     const views: ViewReport[] = [];
     const votes = this.votes;
     votes.reset();
+    const g = this.scene.geometry;
     const size = this.segmenter.viewSize;
     const plan: ViewPlan = { ...DEFAULT_PLAN, ...this.options.plan };
-    const g = this.scene.geometry;
 
     const runView = async (camera: Camera, radius: number, cullCenter: Vec3 | null, userView: boolean): Promise<{ view: RenderedView; mask: Uint8Array; report: ViewReport }> => {
       let t = performance.now();
-      const view = renderView(this.scene, camera, { cull: cullCenter ? { center: cullCenter, radius: radius * 1.6 } : null });
+      const view = renderView(this.scene, camera, { cull: cullCenter ? { center: cullCenter, radius: radius * 1.3 } : null, pointBudget: plan.pointBudget });
       timings.render += performance.now() - t;
       t = performance.now();
       const prompts: Prompts = { points: [] };
@@ -166,7 +167,7 @@ export class ClickEngine {
     const vote = (view: RenderedView, mask: Uint8Array, report: ViewReport) => {
       if (!report.used || report.maskPixels === 0) return;
       const t = performance.now();
-      const r = liftMask(view, mask, Math.max(0.05, report.score), votes);
+      const r = liftMask(view, mask, Math.max(0.05, report.score), votes, g);
       report.seen = r.seen;
       report.inside = r.inside;
       timings.lift += performance.now() - t;
@@ -182,7 +183,9 @@ export class ClickEngine {
     }
     if (positives.length > 0) {
       const center = positives[0]!.position;
-      let radius = plan.radius;
+      const tol = this.options.refine?.groundTolerance ?? DEFAULT_REFINE.groundTolerance;
+      // Frame the object: its 3D extent (+15% margin), never tighter than minRadius.
+      let radius = Math.max(plan.minRadius, Math.min(plan.radius, objectRadius(g, positives[0]!.id, tol, plan.radius) * 1.15));
       let cams = chooseViews(g, positives[0]!.id, { ...plan, radius }, size.width, size.height);
       let first = await runView(cams[0]!, radius, center, false);
       // The first view decides the scale: widen while the object runs off the image.

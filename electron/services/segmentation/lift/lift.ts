@@ -1,4 +1,5 @@
 import type { RenderedView } from '../render/view';
+import type { SceneGeometry } from '../scene/sceneGeometry';
 import type { VoteBuffer } from './votes';
 
 /**
@@ -9,9 +10,10 @@ import type { VoteBuffer } from './votes';
  * Testing points rather than reading the id buffer matters: in dense regions most points are
  * overdrawn by their neighbours' splats and would otherwise never count as seen.
  * Faces: exact from the id buffer; a face's vote is the fraction of its pixels inside the mask.
- * Returns how many elements were seen and how many were inside.
+ * Votes are keyed by the element's slot in `geometry` (voxel order), which keeps refinement's
+ * memory access sequential. Returns how many elements were seen and how many were inside.
  */
-export function liftMask(view: RenderedView, mask: Uint8Array, weight: number, votes: VoteBuffer): { seen: number; inside: number } {
+export function liftMask(view: RenderedView, mask: Uint8Array, weight: number, votes: VoteBuffer, geometry: SceneGeometry): { seen: number; inside: number } {
   let seen = 0;
   let inside = 0;
   if (view.splatted) {
@@ -22,7 +24,7 @@ export function liftMask(view: RenderedView, mask: Uint8Array, weight: number, v
       if (p < 0) continue;
       if (s.depth[i]! > depth[p]! + s.tolerance[i]!) continue;
       const m = mask[p]!;
-      votes.add(s.ids[i]!, weight, m ? weight : 0);
+      votes.add(s.slots[i]!, weight, m ? weight : 0);
       seen++;
       if (m) inside++;
     }
@@ -43,7 +45,7 @@ export function liftMask(view: RenderedView, mask: Uint8Array, weight: number, v
   }
   for (const [f, [total, inMask]] of counts) {
     const frac = inMask / total;
-    votes.add(f, weight, weight * frac);
+    votes.add(geometry.slotOf(f), weight, weight * frac);
     seen++;
     if (frac >= 0.5) inside++;
   }

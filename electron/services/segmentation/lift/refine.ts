@@ -17,7 +17,7 @@ export const DEFAULT_REFINE: Omit<RefineOptions, 'positives' | 'negatives'> = { 
 export interface RefineResult {
   /** Ascending element ids of the preview. */
   ids: Uint32Array;
-  /** Per id: 0.5..1 for voted elements (their vote share), lower-bounded 0.5 for grown ones. */
+  /** Per id: the vote share for voted elements, 0.5..0.75 for grown ones. */
   confidence: Float32Array;
   voted: number;
   grown: number;
@@ -25,13 +25,14 @@ export interface RefineResult {
 }
 
 /**
- * 3D clean-up of the fused votes on the voxel grid:
+ * 3D clean-up of the fused votes (keyed by geometry slot) on the voxel grid:
  * - trim: keep only accepted elements connected (26-neighbour cells) to a positive anchor, and on
  *   the anchor's side of the ground line (object vs terrain), which removes mask bleed onto
  *   surfaces far away or underneath;
- * - grow: add elements no view saw (back facades, the far side of a car) by flooding from the kept
- *   cells into cells of unseen elements, never through cells that views saw and rejected, never
- *   across the ground line, never next to a negative anchor, at most `maxGrowCells` cells deep.
+ * - grow: add elements no view saw (back facades, the far side of a car, points a view skipped
+ *   for its point budget) by flooding from the kept cells into cells of unseen elements, never
+ *   through cells that views saw and rejected, never across the ground line, never next to a
+ *   negative anchor, at most `maxGrowCells` cells deep.
  */
 export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: RefineOptions): RefineResult {
   const g = geometry.grid;
@@ -39,29 +40,29 @@ export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: Refi
   const order = g.order;
   const hag = geometry.hag;
   const tol = options.groundTolerance;
-  const anchorHags = hag ? options.positives.map((id) => hag[geometry.sortedIndexOf[id]!]!) : [];
+  const anchorHags = hag ? options.positives.map((id) => hag[geometry.slotOf(id)]!) : [];
   const groundMode = anchorHags.length > 0 && anchorHags.filter((h) => h < tol).length * 2 > anchorHags.length;
   const sideOk = (s: number) => !hag || hag[s]! < tol === groundMode;
+  const seenW = votes.seen;
+  const insideW = votes.inside;
 
   // Per-cell tallies of seen elements accepted / rejected by the votes.
   const acc = new Int32Array(cells);
   const rej = new Int32Array(cells);
   const touched = votes.touched();
   for (let i = 0; i < touched.length; i++) {
-    const id = touched[i]!;
-    const seen = votes.seen[id]!;
+    const s = touched[i]!;
+    const seen = seenW[s]!;
     if (seen <= 0) continue;
-    const c = g.cellOfPoint[id]!;
-    if (votes.inside[id]! / seen >= options.acceptShare && sideOk(geometry.sortedIndexOf[id]!)) acc[c]!++;
+    const c = g.cellOfSlot[s]!;
+    if (insideW[s]! / seen >= options.acceptShare && sideOk(s)) acc[c]!++;
     else rej[c]!++;
   }
 
   // Connected component of accepted cells around the positive anchors.
   const state = new Uint8Array(cells); // 1 = kept (voted), 2 = grown, 3 = blocked
-  for (const id of options.negatives) {
-    const c = g.cellOfPoint[id]!;
-    g.forEachNeighbourCell(c, (nb) => (state[nb] = 3));
-  }
+  const visitNeighbours = (c: number, f: (nb: number) => void) => g.forEachNeighbourCell(c, f);
+  for (const id of options.negatives) visitNeighbours(g.cellOfPoint[id]!, (nb) => (state[nb] = 3));
   const queue: number[] = [];
   for (const id of options.positives) {
     const c = g.cellOfPoint[id]!;
@@ -71,7 +72,7 @@ export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: Refi
     }
   }
   for (let h = 0; h < queue.length; h++)
-    g.forEachNeighbourCell(queue[h]!, (nb) => {
+    visitNeighbours(queue[h]!, (nb) => {
       if (state[nb] === 0 && acc[nb]! > 0) {
         state[nb] = 1;
         queue.push(nb);
@@ -85,7 +86,7 @@ export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: Refi
   for (let d = 1; d <= options.maxGrowCells && frontier.length > 0; d++) {
     const next: number[] = [];
     for (const c of frontier)
-      g.forEachNeighbourCell(c, (nb) => {
+      visitNeighbours(c, (nb) => {
         if (state[nb] !== 0) return;
         const unseen = g.cellStart[nb + 1]! - g.cellStart[nb]! - acc[nb]! - rej[nb]!;
         if (unseen <= 0 || rej[nb]! > unseen * 0.5) return;
@@ -97,8 +98,13 @@ export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: Refi
     frontier = next;
   }
 
-  const ids: number[] = [];
-  const conf: number[] = [];
+  // Emit in slot order per kept cell, then sort by element id.
+  kept.sort((a, b) => a - b);
+  let total = 0;
+  for (const c of kept) total += g.cellStart[c + 1]! - g.cellStart[c]!;
+  const outIds = new Uint32Array(total);
+  const outConf = new Float32Array(total);
+  let n = 0;
   let voted = 0;
   let grown = 0;
   let trimmed = 0;
@@ -106,30 +112,28 @@ export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: Refi
   for (const c of kept) {
     const st = state[c]!;
     for (let s = g.cellStart[c]!; s < g.cellStart[c + 1]!; s++) {
-      const id = order[s]!;
-      const seen = votes.seen[id]!;
+      const seen = seenW[s]!;
+      if (!sideOk(s)) {
+        if (st === 1 && seen > 0 && insideW[s]! / seen >= options.acceptShare) trimmed++;
+        continue;
+      }
       if (seen > 0) {
-        const share = votes.inside[id]! / seen;
-        if (share < options.acceptShare) continue;
-        if (st === 1 && sideOk(s)) {
-          ids.push(id);
-          conf.push(share);
-          voted++;
-        } else if (st === 1) trimmed++;
-      } else if ((st === 1 || st === 2) && sideOk(s)) {
-        ids.push(id);
-        conf.push(Math.max(0.5, 0.75 * Math.pow(0.97, depth[c]!)));
+        const share = insideW[s]! / seen;
+        if (share < options.acceptShare || st !== 1) continue;
+        outIds[n] = order[s]!;
+        outConf[n++] = share;
+        voted++;
+      } else {
+        outIds[n] = order[s]!;
+        outConf[n++] = Math.max(0.5, 0.75 * Math.pow(0.97, depth[c]!));
         grown++;
       }
     }
   }
-  // Ascending ids (the label store's chunking expects sorted runs).
-  const idx = ids.map((_, i) => i).sort((a, b) => ids[a]! - ids[b]!);
-  return {
-    ids: Uint32Array.from(idx, (i) => ids[i]!),
-    confidence: Float32Array.from(idx, (i) => conf[i]!),
-    voted,
-    grown,
-    trimmed,
-  };
+  const ids = outIds.subarray(0, n);
+  const conf = outConf.subarray(0, n);
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((a, b) => ids[a]! - ids[b]!);
+  return { ids: Uint32Array.from(idx, (i) => ids[i]!), confidence: Float32Array.from(idx, (i) => conf[i]!), voted, grown, trimmed };
 }

@@ -9,11 +9,15 @@ export interface ViewPlan {
   /** Camera elevation above the horizon, degrees. */
   elevationDeg: number;
   fovDeg: number;
-  /** Radius (scan units) around the click that a view must show. */
+  /** Largest radius (scan units) around the click that a view shows; views are sized to the object up to this. */
   radius: number;
+  /** Smallest view radius (scan units): context around small objects. */
+  minRadius: number;
+  /** Most points drawn per view; denser neighbourhoods are drawn subsampled (undrawn points count as unseen). */
+  pointBudget: number;
 }
 
-export const DEFAULT_PLAN: ViewPlan = { views: 4, elevationDeg: 40, fovDeg: 60, radius: 20 };
+export const DEFAULT_PLAN: ViewPlan = { views: 4, elevationDeg: 40, fovDeg: 60, radius: 30, minRadius: 4, pointBudget: 200_000 };
 
 /**
  * Cameras orbiting the click: evenly spread in azimuth so every side of an object is seen by at
@@ -50,7 +54,7 @@ export function chooseViews(geometry: SceneGeometry, anchorId: number, plan: Vie
   const planar = geometry.cellPlanarity[geometry.grid.cellOfPoint[anchorId]!]! > 0.6;
   const fov = (plan.fovDeg * Math.PI) / 180;
   const distance = plan.radius / Math.tan(fov / 2);
-  const reach = Math.min(distance, plan.radius * 1.6);
+  const reach = Math.min(distance, plan.radius * 1.3);
   const candidates: { dir: Vec3; az: number; el: number; incidence: number }[] = [];
   for (const elDeg of ELEVATIONS_DEG)
     for (let a = 0; a < AZIMUTHS; a++) {

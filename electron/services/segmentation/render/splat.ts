@@ -9,6 +9,14 @@ export interface SplatOptions {
   splatScale?: number;
   /** Largest splat, in pixels: keeps near points from blotting out the view. */
   maxSplatPx?: number;
+  /**
+   * Most points to draw. Above it, every k-th point is drawn (storage order within a cell is the
+   * scan's own, effectively random, so this is a uniform subsample) with splats grown by sqrt(k)
+   * so surfaces stay closed. An octree source would instead stop at a coarser level.
+   */
+  pointBudget?: number;
+  /** Maps a point id to its slot in the refinement geometry, for sources not stored in its order. */
+  slotOf?: (id: number) => number;
 }
 
 /**
@@ -27,13 +35,19 @@ export function splatPoints(source: PointSource, camera: Camera, options: SplatO
   const center = options.cull?.center ?? camera.eye;
   const radius = options.cull?.radius ?? Infinity;
   const r2 = radius * radius;
-
-  let capacity = 1 << 16;
+  let candidates = 0;
+  source.visitNear(center, radius, (_c, start, end) => (candidates += end - start));
+  const stride = Math.max(1, Math.floor(candidates / (options.pointBudget ?? Infinity)));
+  const strideScale = Math.sqrt(stride);
+  // Sized for the worst case up front (blocks over-cover the sphere), so the loop never reallocates.
+  let capacity = Math.max(1024, Math.ceil(candidates / stride) + 1024);
   let ids = new Uint32Array(capacity);
+  let slots = new Uint32Array(capacity);
   let pixel = new Int32Array(capacity);
   let depths = new Float32Array(capacity);
   let tol = new Float32Array(capacity);
   let count = 0;
+
   const { depth, id, rgb, normal, hag, spacing: spacingBuf } = view;
 
   source.visitNear(center, radius, (chunk, start, end) => {
@@ -42,7 +56,7 @@ export function splatPoints(source: PointSource, camera: Camera, options: SplatO
     const N = chunk.normals;
     const S = chunk.spacing;
     const G = chunk.heightAboveGround;
-    for (let s = start; s < end; s++) {
+    for (let s = start; s < end; s += stride) {
       const px = P[s * 3]!;
       const py = P[s * 3 + 1]!;
       const pz = P[s * 3 + 2]!;
@@ -59,7 +73,7 @@ export function splatPoints(source: PointSource, camera: Camera, options: SplatO
       if (z < near) continue;
       const u = (fx * (r[0] * wx + r[1] * wy + r[2] * wz)) / z + cx;
       const v = (fy * (r[3] * wx + r[4] * wy + r[5] * wz)) / z + cy;
-      const sp = S[s]!;
+      const sp = S[s]! * strideScale;
       const rad = Math.min(maxR, Math.max(0.5, (scale * sp * fx) / z));
       const x0 = Math.max(0, Math.floor(u - rad + 0.5));
       const x1 = Math.min(W - 1, Math.floor(u + rad - 0.5));
@@ -70,6 +84,7 @@ export function splatPoints(source: PointSource, camera: Camera, options: SplatO
       if (count === capacity) {
         capacity *= 2;
         ids = grow(ids, capacity);
+        slots = grow(slots, capacity);
         pixel = grow(pixel, capacity);
         depths = grow(depths, capacity);
         tol = grow(tol, capacity);
@@ -77,6 +92,7 @@ export function splatPoints(source: PointSource, camera: Camera, options: SplatO
       const iu = Math.floor(u);
       const iv = Math.floor(v);
       ids[count] = pointId;
+      slots[count] = chunk.geometryOrder ? s : (options.slotOf?.(pointId) ?? pointId);
       pixel[count] = iu >= 0 && iv >= 0 && iu < W && iv < H ? iv * W + iu : -1;
       depths[count] = z;
       // Flat splats of slanted neighbours may sit up to ~one spacing in front of this point.
@@ -115,7 +131,7 @@ export function splatPoints(source: PointSource, camera: Camera, options: SplatO
       }
     }
   });
-  view.splatted = { ids, pixel, depth: depths, tolerance: tol, count };
+  view.splatted = { ids, slots, pixel, depth: depths, tolerance: tol, count };
   return view;
 }
 

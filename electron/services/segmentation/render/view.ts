@@ -26,7 +26,7 @@ export interface RenderedView {
    * can test visibility point by point (a point hidden behind its own neighbours' splats is still
    * visible). Null for face views, where the id buffer is exact.
    */
-  splatted: { ids: Uint32Array; pixel: Int32Array; depth: Float32Array; tolerance: Float32Array; count: number } | null;
+  splatted: { ids: Uint32Array; slots: Uint32Array; pixel: Int32Array; depth: Float32Array; tolerance: Float32Array; count: number } | null;
 }
 
 export function allocateView(kind: RenderedView['kind'], camera: Camera): RenderedView {

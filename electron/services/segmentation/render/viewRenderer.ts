@@ -8,6 +8,8 @@ export interface RenderOptions {
   /** Draw only what lies within this sphere (the click's neighbourhood); null draws everything in view. */
   cull: { center: Vec3; radius: number } | null;
   splatScale?: number;
+  /** Most points to splat (point scenes); beyond it every k-th point of each cell is drawn. */
+  pointBudget?: number;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface RenderOptions {
  * octree's worker-entry pattern.
  */
 export function renderView(scene: ClickScene, camera: Camera, options: RenderOptions): RenderedView {
-  if (scene.kind === 'points') return splatPoints(scene.geometry, camera, { cull: options.cull, splatScale: options.splatScale ?? 1.5 });
+  if (scene.kind === 'points') return splatPoints(scene.geometry, camera, { cull: options.cull, splatScale: options.splatScale ?? 1.5, pointBudget: options.pointBudget ?? Infinity });
   let faces: Uint32Array | null = null;
   const g = scene.geometry;
   if (options.cull) {

@@ -51,7 +51,7 @@ export function heightAboveGround(positions: Float32Array, options: GroundOption
   const slope = options.slope ?? 0.3;
   const step = options.step ?? 0.3;
   const maxW = Math.max(1, Math.round((options.radius ?? 12) / cell));
-  let surface = minZ.slice();
+  let surface: Float32Array = minZ.slice();
   fillHoles(surface, nx, ny);
   const nonGround = new Uint8Array(nx * ny);
   for (let w = 1; ; w = Math.min(maxW, w * 2)) {

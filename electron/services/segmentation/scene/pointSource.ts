@@ -20,6 +20,11 @@ export interface PointChunk {
   spacing: Float32Array;
   /** Height above the terrain model per point, or null when unknown. */
   heightAboveGround: Float32Array | null;
+  /**
+   * True when storage index s of this chunk is also the point's slot in the click engine's
+   * SceneGeometry (the in-memory source); other sources' points are mapped through their ids.
+   */
+  geometryOrder: boolean;
 }
 
 export interface PointSource {

@@ -30,6 +30,8 @@ export class SceneGeometry implements PointSource {
   /** Per cell: unit normal, planarity (0 = scattered, 1 = flat) and mean colour. */
   readonly cellNormal: Float32Array;
   readonly cellPlanarity: Float32Array;
+  /** Per cell: median-ish height above ground (mean of its points), NaN without a terrain model. */
+  readonly cellHag: Float32Array;
   /** original index -> sorted index */
   readonly sortedIndexOf: Uint32Array;
   private readonly chunk: PointChunk;
@@ -64,7 +66,14 @@ export class SceneGeometry implements PointSource {
         this.spacing[s] = cellSpacing[c]!;
       }
     }
-    this.chunk = { ids: order, positions: this.positions, colors: this.colors, normals: this.normals, spacing: this.spacing, heightAboveGround: this.hag };
+    this.cellHag = new Float32Array(cells).fill(NaN);
+    if (this.hag)
+      for (let c = 0; c < cells; c++) {
+        let sum = 0;
+        for (let s = start[c]!; s < start[c + 1]!; s++) sum += this.hag[s]!;
+        this.cellHag[c] = sum / (start[c + 1]! - start[c]!);
+      }
+    this.chunk = { ids: order, positions: this.positions, colors: this.colors, normals: this.normals, spacing: this.spacing, heightAboveGround: this.hag, geometryOrder: true };
   }
 
   /** Plane fit per cell from the moments of its 27-cell neighbourhood. */
@@ -152,6 +161,11 @@ export class SceneGeometry implements PointSource {
 
   visitNear(center: Vec3, radius: number, visit: (chunk: PointChunk, start: number, end: number) => void): void {
     for (const b of this.grid.blocksInSphere(center, radius)) visit(this.chunk, this.grid.blockStart[b]!, this.grid.blockStart[b + 1]!);
+  }
+
+  /** Slot (voxel-order index) of an original point index. */
+  slotOf(id: number): number {
+    return this.sortedIndexOf[id]!;
   }
 
   /** Position of an original point index. */

@@ -29,6 +29,8 @@ export class VoxelGrid {
   readonly blockK: Int32Array;
   /** cell of each original point */
   readonly cellOfPoint: Int32Array;
+  /** cell of each sorted index (slot) */
+  readonly cellOfSlot: Int32Array;
   private readonly cells: CellHash;
 
   constructor(
@@ -68,6 +70,7 @@ export class VoxelGrid {
     const bJ: number[] = [];
     const bK: number[] = [];
     this.cellOfPoint = new Int32Array(n);
+    this.cellOfSlot = new Int32Array(n);
     let prevBlock = -1;
     let prevLocal = -1;
     for (let s = 0; s < n; s++) {
@@ -87,6 +90,7 @@ export class VoxelGrid {
         cK.push(ck[p]!);
       }
       this.cellOfPoint[p] = cellStart.length - 1;
+      this.cellOfSlot[s] = cellStart.length - 1;
       prevBlock = b;
       prevLocal = l;
     }
