@@ -31,7 +31,8 @@ function uint32le(bytes: Uint8Array): Uint32Array {
 
 /**
  * A point-id file for the CLI: text (one decimal index per line, blank lines ignored) or raw
- * uint32 little endian. Text is recognised by its bytes being only digits and whitespace.
+ * uint32 little endian. Text is recognised by having only printable ASCII and whitespace: uint32
+ * indices below 2^24 always carry a zero byte, so real binary files never pass (override with format).
  */
 export function parseIndexFile(bytes: Uint8Array, file: string, format: 'auto' | 'text' | 'u32' = 'auto'): Uint32Array {
   const isText = format === 'text' || (format === 'auto' && looksLikeText(bytes));
@@ -56,9 +57,9 @@ function looksLikeText(bytes: Uint8Array): boolean {
   if (bytes.length === 0) return true;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    const digit = b >= 0x30 && b <= 0x39;
-    const space = b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09;
-    if (!digit && !space) return false;
+    const printable = b >= 0x20 && b < 0x7f;
+    const space = b === 0x0a || b === 0x0d || b === 0x09;
+    if (!printable && !space) return false;
   }
   return true;
 }
