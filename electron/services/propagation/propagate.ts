@@ -1,0 +1,128 @@
+import { predictForest, trainForest, type ForestOptions } from './classifier/extraTrees';
+import type { PreparedScan } from './prepare';
+import { smoothLabels, type SmoothingOptions } from './smoothing';
+
+/** 0 in a label array means "unlabelled" (LAS class 0, "never classified"). */
+export const UNLABELED = 0;
+
+export interface PropagationInput {
+  prepared: PreparedScan;
+  /** The user layer: class per point, 0 = unlabelled. */
+  userLabels: Uint16Array;
+  /** 1 = locked (never predicted), or null. */
+  locked: Uint8Array | null;
+  forest?: ForestOptions;
+  smoothing?: SmoothingOptions;
+}
+
+export interface PropagationResult {
+  /** The "predicted" layer: class per point, 0 where the user labelled or locked the point or nothing is known. */
+  classes: Uint16Array;
+  /** 0..255 per point (255 = certain), 0 wherever classes is 0. */
+  confidence: Uint8Array;
+  /** Per superpoint: predicted class and confidence in [0, 1] (suggestions and acceptance read these). */
+  segmentClass: Uint16Array;
+  segmentConfidence: Float32Array;
+  /** Class codes the model knows (the user's), ascending. */
+  classCodes: number[];
+  trainingRows: number;
+}
+
+/**
+ * One propagation after an edit: train a forest on the superpoints the user has labelled (their
+ * feature means, weighted by how much of each is labelled, classes balanced), predict every
+ * superpoint, smooth over the superpoint graph with the user's labels clamped, and write the
+ * predicted layer. User-labelled and locked points are never given a prediction.
+ */
+export function propagate(input: PropagationInput): PropagationResult {
+  const { prepared, userLabels, locked } = input;
+  const sp = prepared.superpoints;
+  const n = prepared.pointCount;
+  if (userLabels.length !== n) throw new Error(`userLabels has ${userLabels.length} entries for ${n} points`);
+  if (locked && locked.length !== n) throw new Error(`locked has ${locked.length} entries for ${n} points`);
+
+  // Class codes in use and each superpoint's labelled histogram.
+  const seen = new Uint8Array(65536);
+  for (let p = 0; p < n; p++) seen[userLabels[p]!] = 1;
+  const classCodes: number[] = [];
+  for (let c = 1; c < 65536; c++) if (seen[c]) classCodes.push(c);
+  const K = classCodes.length;
+  const segmentClass = new Uint16Array(sp.count);
+  const segmentConfidence = new Float32Array(sp.count);
+  const empty = { classes: new Uint16Array(n), confidence: new Uint8Array(n), segmentClass, segmentConfidence, classCodes, trainingRows: 0 };
+  if (K === 0) return empty;
+  const indexOf = new Int32Array(65536).fill(-1);
+  classCodes.forEach((c, i) => (indexOf[c] = i));
+  const labelled = new Float32Array(sp.count * K);
+  for (let p = 0; p < n; p++) {
+    const l = userLabels[p]!;
+    if (l !== UNLABELED) labelled[sp.of[p]! * K + indexOf[l]!]! += 1;
+  }
+
+  // Training rows: every superpoint with labelled points, labelled with its majority class,
+  // weighted by the labelled fraction; classes balanced so a clicked pole counts as much as the ground.
+  const rowsSeg: number[] = [];
+  const rowsY: number[] = [];
+  const rowsW: number[] = [];
+  const clamp = new Float32Array(sp.count * K);
+  const clampWeight = new Float32Array(sp.count);
+  for (let s = 0; s < sp.count; s++) {
+    let total = 0;
+    let best = -1;
+    for (let c = 0; c < K; c++) {
+      const v = labelled[s * K + c]!;
+      total += v;
+      if (best < 0 || v > labelled[s * K + best]!) best = c;
+    }
+    if (total === 0) continue;
+    const fraction = total / sp.size[s]!;
+    for (let c = 0; c < K; c++) clamp[s * K + c] = labelled[s * K + c]! / total;
+    // A fully labelled superpoint outweighs any neighbourhood; a grazed one (a few boundary points) barely counts.
+    clampWeight[s] = 50 * fraction;
+    if (fraction < 0.2) continue;
+    rowsSeg.push(s);
+    rowsY.push(best);
+    rowsW.push(fraction * (labelled[s * K + best]! / total));
+  }
+  const rows = rowsSeg.length;
+  let prior: Float32Array;
+  if (K === 1 || rows === 0) {
+    prior = new Float32Array(sp.count * K).fill(1 / K);
+  } else {
+    const classWeight = new Float64Array(K);
+    for (let r = 0; r < rows; r++) classWeight[rowsY[r]!]! += rowsW[r]!;
+    const dim = prepared.segments.dim;
+    const x = new Float32Array(rows * dim);
+    const y = new Int32Array(rows);
+    const w = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      x.set(prepared.segments.values.subarray(rowsSeg[r]! * dim, (rowsSeg[r]! + 1) * dim), r * dim);
+      y[r] = rowsY[r]!;
+      w[r] = rowsW[r]! / classWeight[rowsY[r]!]!;
+    }
+    const forest = trainForest(x, dim, y, w, K, input.forest);
+    prior = predictForest(forest, prepared.segments.values, sp.count);
+  }
+
+  const smoothed = smoothLabels(
+    { count: sp.count, classCount: K, offsets: sp.offsets, neighbours: sp.neighbours, affinity: prepared.affinity, prior, clamp, clampWeight },
+    input.smoothing,
+  );
+  for (let s = 0; s < sp.count; s++) {
+    let best = 0;
+    for (let c = 1; c < K; c++) if (smoothed[s * K + c]! > smoothed[s * K + best]!) best = c;
+    segmentClass[s] = classCodes[best]!;
+    // With one known class there is nothing to tell apart: say so with a middling confidence.
+    segmentConfidence[s] = K === 1 ? 0.5 : smoothed[s * K + best]!;
+  }
+
+  const classes = new Uint16Array(n);
+  const confidence = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    if (userLabels[p] !== UNLABELED || (locked && locked[p])) continue;
+    const s = sp.of[p]!;
+    classes[p] = segmentClass[s]!;
+    confidence[p] = Math.max(1, Math.round(segmentConfidence[s]! * 255));
+  }
+  return { classes, confidence, segmentClass, segmentConfidence, classCodes, trainingRows: rows };
+}
