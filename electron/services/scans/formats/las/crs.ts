@@ -55,7 +55,7 @@ function parseWkt(text: string): WktNode | null {
         continue;
       }
       const save = i;
-      while (i < text.length && /[^,\]\)\[\(\s]/.test(text[i]!)) i++;
+      while (i < text.length && /[^,\])[(\s]/.test(text[i]!)) i++;
       ws();
       if (text[i] === '[' || text[i] === '(') {
         i = save;
@@ -102,7 +102,7 @@ function codeOf(n: WktNode): string | null {
 /** 'EPSG:n' when the WKT root carries an EPSG code, the WKT itself otherwise; null if it is not WKT. */
 export function crsFromWkt(wkt: string): string | null {
   const text = wkt.replace(/\0+$/, '').trim();
-  if (!/^[A-Za-z_0-9]+\s*[\[\(]/.test(text)) return null;
+  if (!/^[A-Za-z_0-9]+\s*[[(]/.test(text)) return null;
   const root = parseWkt(text);
   if (!root || !CRS_KEYWORDS.has(root.keyword)) return text;
   const code = codeOf(root);
