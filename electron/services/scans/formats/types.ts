@@ -54,6 +54,8 @@ export interface OpenOptions {
   /** XYZ/CSV: explicit column mapping, e.g. { x: 0, y: 1, z: 2, intensity: 3 }. */
   columns?: Record<string, number>;
   delimiter?: string;
+  /** Textured meshes (PLY TextureFile...): open even when a texture image is missing, with a warning in details. */
+  allowMissingTextures?: boolean;
 }
 
 export interface FormatModule {

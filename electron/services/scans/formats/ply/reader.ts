@@ -20,10 +20,8 @@ import { minBinaryRecordSize } from './records';
 import { walkElements } from './walk';
 import type { Position, RecordVisitor } from './walk';
 
-export interface PlyOpenOptions extends OpenOptions {
-  /** Open textured meshes whose texture images are missing (a warning in details instead of an error). */
-  allowMissingTextures?: boolean;
-}
+/** PLY reads OpenOptions.allowMissingTextures; kept as a name for callers that import it. */
+export type PlyOpenOptions = OpenOptions;
 
 interface TextureRef {
   name: string;
