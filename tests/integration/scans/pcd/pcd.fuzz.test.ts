@@ -35,7 +35,12 @@ describe('PCD fuzz: every mutated or truncated file is a valid scan or a BadInpu
   ] as const) {
     const bytes = readFileSync(path.join(dataDir, file));
     // plain Uint8Array copies: mutate() relies on slice() copying and fill() clamping, which Buffer does not do
-    seeds.push({ name: file, bytes: new Uint8Array(bytes), header: bytes.indexOf('DATA ') + bytes.subarray(bytes.indexOf('DATA ')).indexOf(10) + 1, runs });
+    seeds.push({
+      name: file,
+      bytes: new Uint8Array(bytes),
+      header: bytes.indexOf('DATA ') + bytes.subarray(bytes.indexOf('DATA ')).indexOf(10) + 1,
+      runs,
+    });
   }
 
   for (const seed of seeds) {

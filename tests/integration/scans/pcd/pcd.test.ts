@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../../electron/services/errors';
@@ -13,7 +13,10 @@ import type { PcdData, PcdSpec } from './pcdWriter';
 
 const tmp = tempDir('pcd');
 
-async function readPcd(file: string, chunkPoints = 1000): Promise<{ info: ScanInfo; chunks: PointChunk[]; labels: ReturnType<ScanReader['labelAttributes']> }> {
+async function readPcd(
+  file: string,
+  chunkPoints = 1000,
+): Promise<{ info: ScanInfo; chunks: PointChunk[]; labels: ReturnType<ScanReader['labelAttributes']> }> {
   const r = await pcdFormat.open(file);
   try {
     const chunks: PointChunk[] = [];
@@ -52,7 +55,10 @@ describe('PCD: every PCD in the shared data manifest', () => {
       expect(info.pointCount + Number(info.details.invalidPoints ?? 0)).toBe(row.points);
       expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(info.pointCount);
       expect(`PCD ${info.details.data}`).toBe(row.format);
-      const fields = row.attributes.split(' - ')[0]!.split(',').map((s) => s.trim());
+      const fields = row.attributes
+        .split(' - ')[0]!
+        .split(',')
+        .map((s) => s.trim());
       expect(fields.slice(0, 3)).toEqual(['x', 'y', 'z']);
       if (fields.includes('rgb')) expect(info.attributes[0]).toEqual({ name: 'color', type: 'uint8', components: 3 });
       // the derived ground/object labels are one byte per point in file order
@@ -117,8 +123,12 @@ function richCloud(n: number, padding: boolean): PcdSpec {
     ((i * 7) % 256) * 65536 + ((i * 3) % 256) * 256 + (i % 256),
     i * 1.5,
     i % 4,
-    1, 0, 0,
-    i, i * 2, 65535 - i,
+    1,
+    0,
+    0,
+    i,
+    i * 2,
+    65535 - i,
     (i % 256) - 128,
     1.7e9 + i * 0.001,
   ]);
@@ -157,7 +167,12 @@ describe('PCD fixtures', () => {
     bits.setUint32(0, 0x00ff8010, true);
     const asFloat = bits.getFloat32(0, true);
     const spec: PcdSpec = {
-      fields: [{ name: 'x', type: 'F', size: 4 }, { name: 'y', type: 'F', size: 4 }, { name: 'z', type: 'F', size: 4 }, { name: 'rgb', type: 'F', size: 4 }],
+      fields: [
+        { name: 'x', type: 'F', size: 4 },
+        { name: 'y', type: 'F', size: 4 },
+        { name: 'z', type: 'F', size: 4 },
+        { name: 'rgb', type: 'F', size: 4 },
+      ],
       points: [[1, 2, 3, asFloat]],
     };
     for (const data of ['binary', 'binary_compressed'] as PcdData[]) {
@@ -167,7 +182,11 @@ describe('PCD fixtures', () => {
   });
 
   it('organized clouds drop NaN points and keep the grid index; unorganized NaN is an error', async () => {
-    const xyz = [{ name: 'x', type: 'F', size: 4 }, { name: 'y', type: 'F', size: 4 }, { name: 'z', type: 'F', size: 4 }] as PcdSpec['fields'];
+    const xyz = [
+      { name: 'x', type: 'F', size: 4 },
+      { name: 'y', type: 'F', size: 4 },
+      { name: 'z', type: 'F', size: 4 },
+    ] as PcdSpec['fields'];
     const points = Array.from({ length: 12 }, (_, i) => (i % 5 === 1 ? [NaN, NaN, NaN] : [i, 0, 1]));
     for (const data of ['ascii', 'binary', 'binary_compressed'] as PcdData[]) {
       const { info, chunks } = await readPcd(tmp.write(`org-${data}.pcd`, writePcd({ fields: xyz, points, width: 4, height: 3 }, data)));
@@ -179,7 +198,10 @@ describe('PCD fixtures', () => {
   });
 
   it('reads version 0.5 headers (COLUMNS, no SIZE/TYPE/COUNT/WIDTH)', async () => {
-    const file = tmp.write('v05.pcd', '# .PCD v.5 - Point Cloud Data file format\nCOLUMNS x y z intensity\nPOINTS 2\nDATA ascii\n1 2 3 4\n5 6 7 8\n');
+    const file = tmp.write(
+      'v05.pcd',
+      '# .PCD v.5 - Point Cloud Data file format\nCOLUMNS x y z intensity\nPOINTS 2\nDATA ascii\n1 2 3 4\n5 6 7 8\n',
+    );
     const { info, chunks } = await readPcd(file);
     expect(info.version).toBe('');
     expect(info.pointCount).toBe(2);
@@ -207,12 +229,19 @@ describe('PCD bad input', () => {
     await expectBadInput(tmp.write('f2.pcd', base('SIZE 2 4 4\nTYPE F F F')), 'line 5', 'unsupported TYPE');
     await expectBadInput(tmp.write('x4.pcd', base('SIZE 4 4 4\nTYPE X F F')), 'unsupported TYPE X');
     await expectBadInput(tmp.write('sizes.pcd', base('SIZE 4 4\nTYPE F F F')), 'SIZE has 2 entries for 3 fields');
-    await expectBadInput(tmp.write('pts.pcd', '# .PCD\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nWIDTH 3\nHEIGHT 2\nPOINTS 5\nDATA ascii\n'), 'POINTS 5', 'WIDTH x HEIGHT');
+    await expectBadInput(
+      tmp.write('pts.pcd', '# .PCD\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nWIDTH 3\nHEIGHT 2\nPOINTS 5\nDATA ascii\n'),
+      'POINTS 5',
+      'WIDTH x HEIGHT',
+    );
     await expectBadInput(tmp.write('noxyz.pcd', '# .PCD\nFIELDS x y\nSIZE 4 4\nTYPE F F\nPOINTS 1\nDATA ascii\n1 2\n'), '"z"');
   });
 
   it('lying POINTS and truncated binary data', async () => {
-    await expectBadInput(tmp.write('lying.pcd', writePcd({ ...spec, declaredPoints: 1e9, width: 1e9 }, 'binary')), 'declares 1000000000 points');
+    await expectBadInput(
+      tmp.write('lying.pcd', writePcd({ ...spec, declaredPoints: 1e9, width: 1e9 }, 'binary')),
+      'declares 1000000000 points',
+    );
     for (const cut of [headerBytes + 1, headerBytes + 77, binary.length - 1]) {
       const err = await expectBadInput(tmp.write(`cut${cut}.pcd`, binary.subarray(0, cut)));
       expect(err.location?.byte).toBe(headerBytes);

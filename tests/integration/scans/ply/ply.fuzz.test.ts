@@ -41,7 +41,8 @@ function fixture(encoding: PlyEncoding): { bytes: Uint8Array; header: number } {
 
 describe('PLY fuzz: every mutated or truncated file is a valid scan or a BadInputError', () => {
   const seeds: { name: string; bytes: Uint8Array; header: number; runs: number; allowMissingTextures?: boolean }[] = [];
-  for (const enc of ['ascii', 'binary_little_endian', 'binary_big_endian'] as PlyEncoding[]) seeds.push({ name: `fixture-${enc}`, ...fixture(enc), runs: 70 });
+  for (const enc of ['ascii', 'binary_little_endian', 'binary_big_endian'] as PlyEncoding[])
+    seeds.push({ name: `fixture-${enc}`, ...fixture(enc), runs: 70 });
   const real = (file: string, runs: number, allowMissingTextures = false) => {
     const bytes = readFileSync(path.join(dataDir, file));
     // plain Uint8Array copies: mutate() relies on slice() copying and fill() clamping, which Buffer does not do

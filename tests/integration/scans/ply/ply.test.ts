@@ -62,7 +62,9 @@ describe('PLY: every PLY in the shared data manifest', () => {
       await withReader(path.join(dataDir, row.file), async (r) => {
         expect(r.info.format).toBe('ply');
         expect(r.info.pointCount).toBe(row.elements.vertex);
-        const declared = Object.entries(row.elements).map(([name, n]) => `${name} ${n}`).join(', ');
+        const declared = Object.entries(row.elements)
+          .map(([name, n]) => `${name} ${n}`)
+          .join(', ');
         expect(r.info.details.elements).toBe(declared);
         if (row.elements.face !== undefined) expect(r.info.faceCount).toBe(row.elements.face);
         const chunks = await readAll(r, 50_000);

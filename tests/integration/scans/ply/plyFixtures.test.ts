@@ -18,9 +18,18 @@ function vertexElement(): PlyElementSpec {
     (i * 37) % 256,
     (i * 11) % 256,
     255 - i,
-    0, 0.6, 0.8,
+    0,
+    0.6,
+    0.8,
     i % 5,
-    -128 + i, 255 - i, -32768 + i, 65535 - i, -2147483648 + i, 4294967295 - i, i / 3, i / 7,
+    -128 + i,
+    255 - i,
+    -32768 + i,
+    65535 - i,
+    -2147483648 + i,
+    4294967295 - i,
+    i / 3,
+    i / 7,
     [i, i + 1],
   ]);
   return {
@@ -95,7 +104,8 @@ const encodings: PlyEncoding[] = ['ascii', 'binary_little_endian', 'binary_big_e
 describe('PLY fixtures: encodings, types, faces', () => {
   it('ascii, binary little endian and binary big endian give identical scans', async () => {
     const results = [];
-    for (const enc of encodings) results.push(await readFixture(tmp.write(`all-${enc}.ply`, writePly(enc, [vertexElement(), faceElement()]))));
+    for (const enc of encodings)
+      results.push(await readFixture(tmp.write(`all-${enc}.ply`, writePly(enc, [vertexElement(), faceElement()]))));
     const [ascii, le, be] = results;
     for (const other of [le!, be!]) {
       expect({ ...other.info, version: '', details: { ...other.info.details, encoding: '' }, source: null }).toEqual({
@@ -154,7 +164,9 @@ describe('PLY fixtures: encodings, types, faces', () => {
     expect(Array.from(mesh!.indices)).toEqual([0, 1, 2, 3, 4, 5, 3, 5, 6, 7, 8, 9, 7, 9, 10, 7, 10, 11]);
     expect(Array.from(mesh!.faceAttributes.find((a) => a.name === 'label')!.values)).toEqual([1, 2, 2, 3, 3, 3]);
     // second triangle of the quad: corners 3, 5, 6
-    expect(Array.from(mesh!.cornerUvs!.subarray(12, 18))).toEqual([3 / 16, 1 - 3 / 16, 5 / 16, 1 - 5 / 16, 6 / 16, 1 - 6 / 16].map(Math.fround));
+    expect(Array.from(mesh!.cornerUvs!.subarray(12, 18))).toEqual(
+      [3 / 16, 1 - 3 / 16, 5 / 16, 1 - 5 / 16, 6 / 16, 1 - 6 / 16].map(Math.fround),
+    );
     expect(mesh!.faceTexture).toBeNull(); // no TextureFile comment
     expect(labels).toEqual([
       { name: 'class', attribute: 'class', target: 'points' },
@@ -163,8 +175,16 @@ describe('PLY fixtures: encodings, types, faces', () => {
   });
 
   it('decodes triangle strips with -1 restarts, alternating winding and dropped degenerates', async () => {
-    const vertices: PlyElementSpec = { name: 'vertex', properties: ['x', 'y', 'z'].map((name) => ({ name, type: 'float' as const })), records: Array.from({ length: 9 }, (_, i) => [i, i * i, 1]) };
-    const strips: PlyElementSpec = { name: 'tristrips', properties: [{ name: 'vertex_indices', type: 'int', list: 'int' }], records: [[[0, 1, 2, 3, -1, 4, 5, 6, 7, 7, 8]]] };
+    const vertices: PlyElementSpec = {
+      name: 'vertex',
+      properties: ['x', 'y', 'z'].map((name) => ({ name, type: 'float' as const })),
+      records: Array.from({ length: 9 }, (_, i) => [i, i * i, 1]),
+    };
+    const strips: PlyElementSpec = {
+      name: 'tristrips',
+      properties: [{ name: 'vertex_indices', type: 'int', list: 'int' }],
+      records: [[[0, 1, 2, 3, -1, 4, 5, 6, 7, 7, 8]]],
+    };
     for (const enc of encodings) {
       const { info, mesh } = await readFixture(tmp.write(`strips-${enc}.ply`, writePly(enc, [vertices, strips])));
       // strip 2: (4,5,6) (6,5,7) then (6,7,7) and (7,7,8) are degenerate
@@ -174,9 +194,21 @@ describe('PLY fixtures: encodings, types, faces', () => {
   });
 
   it('reads elements in any order, with unknown extra elements skipped', async () => {
-    const extra: PlyElementSpec = { name: 'camera', properties: [{ name: 'view_px', type: 'float' }, { name: 'tags', type: 'uchar', list: 'int' }], records: [[1.5, [1, 2, 3]], [2.5, []]] };
+    const extra: PlyElementSpec = {
+      name: 'camera',
+      properties: [
+        { name: 'view_px', type: 'float' },
+        { name: 'tags', type: 'uchar', list: 'int' },
+      ],
+      records: [
+        [1.5, [1, 2, 3]],
+        [2.5, []],
+      ],
+    };
     for (const enc of encodings) {
-      const { info, chunks, mesh } = await readFixture(tmp.write(`order-${enc}.ply`, writePly(enc, [extra, faceElement(), vertexElement()])));
+      const { info, chunks, mesh } = await readFixture(
+        tmp.write(`order-${enc}.ply`, writePly(enc, [extra, faceElement(), vertexElement()])),
+      );
       expect(info.pointCount).toBe(40);
       expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(40);
       expect(mesh!.indices.length).toBe(18);
@@ -191,8 +223,15 @@ describe('PLY bad input: BadInputError with file name and position', () => {
   it('wrong magic, missing end_header, unknown types, bad format line', async () => {
     await expectBadInput(tmp.write('magic.ply', `plx\n${Buffer.from(good).toString('latin1').slice(4)}`), 'magic.ply', 'byte 0');
     await expectBadInput(tmp.write('noend.ply', 'ply\nformat ascii 1.0\nelement vertex 1\nproperty float x\n0\n'), 'end_header');
-    await expectBadInput(tmp.write('type.ply', 'ply\nformat ascii 1.0\nelement vertex 1\nproperty float128 x\nend_header\n0\n'), 'line 4', 'float128');
-    await expectBadInput(tmp.write('listtype.ply', 'ply\nformat ascii 1.0\nelement face 1\nproperty list float int vertex_indices\nend_header\n'), 'line 4');
+    await expectBadInput(
+      tmp.write('type.ply', 'ply\nformat ascii 1.0\nelement vertex 1\nproperty float128 x\nend_header\n0\n'),
+      'line 4',
+      'float128',
+    );
+    await expectBadInput(
+      tmp.write('listtype.ply', 'ply\nformat ascii 1.0\nelement face 1\nproperty list float int vertex_indices\nend_header\n'),
+      'line 4',
+    );
     await expectBadInput(tmp.write('format.ply', 'ply\nformat binary_middle_endian 1.0\nend_header\n'), 'line 2');
     await expectBadInput(tmp.write('novertex.ply', 'ply\nformat ascii 1.0\nelement point 1\nproperty float x\nend_header\n1\n'), 'vertex');
   });
@@ -224,10 +263,22 @@ describe('PLY bad input: BadInputError with file name and position', () => {
     const lines = text.split('\n');
     const first = lines.indexOf('end_header') + 1; // 0-based index of the first vertex line
     const edit = (i: number, line: string) => lines.map((l, k) => (k === i ? line : l)).join('\n');
-    await expectBadInput(tmp.write('nan-token.ply', edit(first + 3, lines[first + 3]!.replace(/^\S+/, 'abc'))), `line ${first + 4}`, '"abc"');
+    await expectBadInput(
+      tmp.write('nan-token.ply', edit(first + 3, lines[first + 3]!.replace(/^\S+/, 'abc'))),
+      `line ${first + 4}`,
+      '"abc"',
+    );
     await expectBadInput(tmp.write('short.ply', edit(first, '1 2 3')), `line ${first + 1}`);
-    await expectBadInput(tmp.write('range.ply', edit(first, lines[first]!.replace(/^(\S+ \S+ \S+) \S+/, '$1 300'))), `line ${first + 1}`, 'uint8');
-    await expectBadInput(tmp.write('nan.ply', edit(first + 2, lines[first + 2]!.replace(/^\S+/, 'nan'))), `line ${first + 3}`, 'non-finite');
+    await expectBadInput(
+      tmp.write('range.ply', edit(first, lines[first]!.replace(/^(\S+ \S+ \S+) \S+/, '$1 300'))),
+      `line ${first + 1}`,
+      'uint8',
+    );
+    await expectBadInput(
+      tmp.write('nan.ply', edit(first + 2, lines[first + 2]!.replace(/^\S+/, 'nan'))),
+      `line ${first + 3}`,
+      'non-finite',
+    );
     await expectBadInput(tmp.write('trunc.ply', lines.slice(0, first + 30).join('\n')), 'file ends after 30 of 40', `line ${first + 31}`);
   });
 

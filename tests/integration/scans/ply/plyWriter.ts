@@ -2,8 +2,23 @@
  * Writes PLY files for tests, independently of the reader: every encoding, any scalar type, list
  * properties. Values are given per record in property order (lists as arrays).
  */
-export type PlyType = 'char' | 'uchar' | 'short' | 'ushort' | 'int' | 'uint' | 'float' | 'double'
-  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
+export type PlyType =
+  | 'char'
+  | 'uchar'
+  | 'short'
+  | 'ushort'
+  | 'int'
+  | 'uint'
+  | 'float'
+  | 'double'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'float32'
+  | 'float64';
 
 export interface PlyPropertySpec {
   name: string;
@@ -22,18 +37,59 @@ export interface PlyElementSpec {
 
 export type PlyEncoding = 'ascii' | 'binary_little_endian' | 'binary_big_endian';
 
-const SIZE: Record<string, number> = { char: 1, uchar: 1, int8: 1, uint8: 1, short: 2, ushort: 2, int16: 2, uint16: 2, int: 4, uint: 4, int32: 4, uint32: 4, float: 4, float32: 4, double: 8, float64: 8 };
+const SIZE: Record<string, number> = {
+  char: 1,
+  uchar: 1,
+  int8: 1,
+  uint8: 1,
+  short: 2,
+  ushort: 2,
+  int16: 2,
+  uint16: 2,
+  int: 4,
+  uint: 4,
+  int32: 4,
+  uint32: 4,
+  float: 4,
+  float32: 4,
+  double: 8,
+  float64: 8,
+};
 
 function put(view: DataView, at: number, type: PlyType, v: number, le: boolean): number {
   switch (type) {
-    case 'char': case 'int8': view.setInt8(at, v); break;
-    case 'uchar': case 'uint8': view.setUint8(at, v); break;
-    case 'short': case 'int16': view.setInt16(at, v, le); break;
-    case 'ushort': case 'uint16': view.setUint16(at, v, le); break;
-    case 'int': case 'int32': view.setInt32(at, v, le); break;
-    case 'uint': case 'uint32': view.setUint32(at, v, le); break;
-    case 'float': case 'float32': view.setFloat32(at, v, le); break;
-    case 'double': case 'float64': view.setFloat64(at, v, le); break;
+    case 'char':
+    case 'int8':
+      view.setInt8(at, v);
+      break;
+    case 'uchar':
+    case 'uint8':
+      view.setUint8(at, v);
+      break;
+    case 'short':
+    case 'int16':
+      view.setInt16(at, v, le);
+      break;
+    case 'ushort':
+    case 'uint16':
+      view.setUint16(at, v, le);
+      break;
+    case 'int':
+    case 'int32':
+      view.setInt32(at, v, le);
+      break;
+    case 'uint':
+    case 'uint32':
+      view.setUint32(at, v, le);
+      break;
+    case 'float':
+    case 'float32':
+      view.setFloat32(at, v, le);
+      break;
+    case 'double':
+    case 'float64':
+      view.setFloat64(at, v, le);
+      break;
   }
   return at + SIZE[type]!;
 }

@@ -10,7 +10,10 @@ import { tempDir } from '../tempFiles';
 
 const tmp = tempDir('xyz');
 
-async function readXyz(file: string, options?: OpenOptions): Promise<{ info: ScanInfo; chunks: PointChunk[]; labels: ReturnType<ScanReader['labelAttributes']> }> {
+async function readXyz(
+  file: string,
+  options?: OpenOptions,
+): Promise<{ info: ScanInfo; chunks: PointChunk[]; labels: ReturnType<ScanReader['labelAttributes']> }> {
   const r = await xyzFormat.open(file, options);
   try {
     const chunks: PointChunk[] = [];
@@ -50,7 +53,10 @@ describe('XYZ: the shared data manifest', () => {
       const { info, chunks } = await readXyz(file);
       expect(info.pointCount).toBe(row.points);
       expect(info.details).toMatchObject({ delimiter: 'space', columns: 3, header: false });
-      const expected = readFileSync(file, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+      const expected = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).map(Number));
       expect(expected).toHaveLength(row.points);
       expect(coordinates(info, chunks)).toEqual(expected);
       expect(info.boundsMin).toEqual([0, 1, 2].map((k) => Math.min(...expected.map((p) => p[k]!))));
@@ -66,7 +72,10 @@ describe('XYZ: the shared data manifest', () => {
 
 describe('XYZ fixtures: delimiters, headers, column roles', () => {
   it('comma CSV with a header row: colour, intensity, class, normals by name; label layer reported', async () => {
-    const file = tmp.write('a.csv', 'X,Y,Z,Red,Green,Blue,Intensity,Classification,nx,ny,nz,gps_time\n1,2,3,255,0,10,500,2,0,0,1,1000.5\n4,5,6,0,128,7,65535,6,0,1,0,1001.25\n');
+    const file = tmp.write(
+      'a.csv',
+      'X,Y,Z,Red,Green,Blue,Intensity,Classification,nx,ny,nz,gps_time\n1,2,3,255,0,10,500,2,0,0,1,1000.5\n4,5,6,0,128,7,65535,6,0,1,0,1001.25\n',
+    );
     const { info, chunks, labels } = await readXyz(file);
     expect(info.details).toMatchObject({ delimiter: 'comma', header: true, columns: 12 });
     expect(info.attributes).toEqual([

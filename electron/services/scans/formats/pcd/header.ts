@@ -109,7 +109,10 @@ export function parsePcdHeader(text: string, dataOffset: number, headerLines: nu
   const bare = data === 'ascii' && !values.has('SIZE') && !values.has('TYPE');
   const sizes = list('SIZE', bare ? names.map(() => '4') : null);
   const types = list('TYPE', bare ? names.map(() => 'F') : null);
-  const counts = list('COUNT', names.map(() => '1'));
+  const counts = list(
+    'COUNT',
+    names.map(() => '1'),
+  );
 
   const fields: PcdField[] = [];
   let offset = 0;
@@ -118,7 +121,8 @@ export function parsePcdHeader(text: string, dataOffset: number, headerLines: nu
     const type = types[i]!.toUpperCase();
     const count = positiveInt(counts[i]);
     const attributeType = TYPES[`${type}${size ?? ''}`];
-    if (size === null || attributeType === undefined) fail('TYPE', `field "${names[i]!}" has unsupported TYPE ${types[i]!} SIZE ${sizes[i]!}`);
+    if (size === null || attributeType === undefined)
+      fail('TYPE', `field "${names[i]!}" has unsupported TYPE ${types[i]!} SIZE ${sizes[i]!}`);
     if (count === null || count === 0) fail('COUNT', `field "${names[i]!}" has invalid COUNT "${counts[i]!}"`);
     fields.push({ name: names[i]!, size: size!, type: type as PcdField['type'], count: count!, offset, attributeType: attributeType! });
     offset += size! * count!;

@@ -203,7 +203,9 @@ async function* asciiPoints(src: FileSource, header: PcdHeader, layout: PcdLayou
     yield;
   }
   if (i < header.points) {
-    throw new BadInputError(src.name, `file ends after ${i} of ${header.points} points (truncated file or lying POINTS)`, { line: lastLine + 1 });
+    throw new BadInputError(src.name, `file ends after ${i} of ${header.points} points (truncated file or lying POINTS)`, {
+      line: lastLine + 1,
+    });
   }
 }
 
@@ -216,7 +218,9 @@ async function* binaryPoints(src: FileSource, header: PcdHeader, layout: PcdLayo
     const byte = header.dataOffset + first * header.pointSize;
     const buf = await src.read(byte, n * header.pointSize);
     if (buf.length < n * header.pointSize) {
-      throw new BadInputError(src.name, `file ends inside point ${first + Math.floor(buf.length / header.pointSize)}`, { byte: byte + buf.length });
+      throw new BadInputError(src.name, `file ends inside point ${first + Math.floor(buf.length / header.pointSize)}`, {
+        byte: byte + buf.length,
+      });
     }
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     for (let k = 0; k < n; k++) {
@@ -247,12 +251,18 @@ async function* compressedPoints(src: FileSource, header: PcdHeader, layout: Pcd
     );
   }
   if (compressed > src.size - at - 8) {
-    throw new BadInputError(src.name, `binary_compressed size ${compressed} runs past the end of the file (${src.size - at - 8} bytes left)`, {
-      byte: at,
-    });
+    throw new BadInputError(
+      src.name,
+      `binary_compressed size ${compressed} runs past the end of the file (${src.size - at - 8} bytes left)`,
+      {
+        byte: at,
+      },
+    );
   }
   if (uncompressed > MAX_DECOMPRESSED_BYTES || uncompressed > compressed * LZF_MAX_RATIO) {
-    throw new BadInputError(src.name, `binary_compressed data of ${compressed} bytes cannot inflate to ${uncompressed} bytes`, { byte: at });
+    throw new BadInputError(src.name, `binary_compressed data of ${compressed} bytes cannot inflate to ${uncompressed} bytes`, {
+      byte: at,
+    });
   }
   const input = await src.read(at + 8, compressed);
   let data: Uint8Array;

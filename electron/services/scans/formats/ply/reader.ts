@@ -68,7 +68,8 @@ class PlyReader implements ScanReader {
     if (!sniffPly(head)) throw new BadInputError(src.name, 'not a PLY file: it does not start with "ply"', { byte: 0 });
     const end = findHeaderEnd(head);
     if (end < 0) {
-      const why = head.length < MAX_HEADER_BYTES ? 'header has no end_header line' : `no end_header within the first ${MAX_HEADER_BYTES} bytes`;
+      const why =
+        head.length < MAX_HEADER_BYTES ? 'header has no end_header line' : `no end_header within the first ${MAX_HEADER_BYTES} bytes`;
       throw new BadInputError(src.name, why, { byte: head.length });
     }
     const header = parsePlyHeader(head.toString('latin1', 0, end), end, src.name);

@@ -57,14 +57,7 @@ export function minBinaryRecordSize(element: PlyElement): number {
  * Decodes one binary record at `at`; bytes are valid up to `limit`. Returns the offset just after
  * the record, or -1 when the record extends past `limit` (the caller reads more or reports EOF).
  */
-export function decodeBinaryRecord(
-  view: DataView,
-  at: number,
-  limit: number,
-  element: PlyElement,
-  le: boolean,
-  out: RecordValues,
-): number {
+export function decodeBinaryRecord(view: DataView, at: number, limit: number, element: PlyElement, le: boolean, out: RecordValues): number {
   const props = element.properties;
   for (let i = 0; i < props.length; i++) {
     const p = props[i]!;

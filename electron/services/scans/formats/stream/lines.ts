@@ -20,12 +20,7 @@ export interface LineOptions {
  * Streams the lines of a text file from `start` (a line start) in blocks, with line numbers and
  * byte offsets for error messages. Line ends may be LF or CRLF; the terminator is not included.
  */
-export async function* readLines(
-  src: FileSource,
-  start: number,
-  firstLine: number,
-  options: LineOptions = {},
-): AsyncGenerator<LineBlock> {
+export async function* readLines(src: FileSource, start: number, firstLine: number, options: LineOptions = {}): AsyncGenerator<LineBlock> {
   const blockBytes = options.blockBytes ?? 1 << 20;
   const maxLineBytes = options.maxLineBytes ?? 1 << 20;
   let pending: Buffer = Buffer.alloc(0);

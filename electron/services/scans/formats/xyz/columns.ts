@@ -73,7 +73,10 @@ const NAME_ROLES: Record<string, [ColumnKind, number]> = {
 
 /** Header names as written, without comment markers or quotes: "//X" -> "X", "\"red\"" -> "red". */
 export function cleanName(name: string): string {
-  return name.replace(/^\/\/+|^#+/, '').replace(/^["']|["']$/g, '').trim();
+  return name
+    .replace(/^\/\/+|^#+/, '')
+    .replace(/^["']|["']$/g, '')
+    .trim();
 }
 
 function roleFor(name: string, column: number): ColumnRole {

@@ -271,7 +271,7 @@ export function sniffXyz(head: Uint8Array): boolean {
     const tokens = splitFields(t, delimiter);
     if (allNumeric(tokens, usesDecimalComma(t, delimiter))) return tokens.length >= 3;
     // a header row: accept only when the next content line is numeric
-    if (!/^[A-Za-z_"'\/ ,;\t]+$/.test(t)) return false;
+    if (!/^[A-Za-z_"'/ ,;\t]+$/.test(t)) return false;
   }
   return false;
 }
