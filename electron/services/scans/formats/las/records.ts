@@ -74,9 +74,6 @@ export function layoutAttributes(layout: RecordLayout): AttributeInfo[] {
 export interface DecodedRecords {
   positions: Float32Array;
   attributes: ScanAttribute[];
-  /** Integer coordinate range actually seen (for plausibility checks of decompressed data). */
-  intMin: Vec3;
-  intMax: Vec3;
 }
 
 /**
@@ -102,38 +99,33 @@ export function decodeRecords(raw: Uint8Array, count: number, layout: RecordLayo
   const pointSource = new Uint16Array(count);
   const [nx, ny, nz] = steps;
   const [sx, sy, sz] = scale;
-  let minX = Infinity, minY = Infinity, minZ = Infinity;
-  let maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
 
-  for (let i = 0, o = 0; i < count; i++, o += rl) {
-    const x = dv.getInt32(o, true);
-    const y = dv.getInt32(o + 4, true);
-    const z = dv.getInt32(o + 8, true);
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-    if (z < minZ) minZ = z;
-    if (z > maxZ) maxZ = z;
-    positions[3 * i] = (x - nx) * sx;
-    positions[3 * i + 1] = (y - ny) * sy;
-    positions[3 * i + 2] = (z - nz) * sz;
+  // Separate passes keep each loop branch-free and monomorphic (measurably faster than one loop with a format switch).
+  for (let i = 0, o = 0, p = 0; i < count; i++, o += rl, p += 3) {
+    positions[p] = (dv.getInt32(o, true) - nx) * sx;
+    positions[p + 1] = (dv.getInt32(o + 4, true) - ny) * sy;
+    positions[p + 2] = (dv.getInt32(o + 8, true) - nz) * sz;
     intensity[i] = dv.getUint16(o + 12, true);
-    const b14 = raw[o + 14]!;
-    if (f.extended) {
+    userData[i] = raw[o + 17]!;
+  }
+  if (scannerChannel) {
+    for (let i = 0, o = 0; i < count; i++, o += rl) {
+      const b14 = raw[o + 14]!;
       const b15 = raw[o + 15]!;
       returnNumber[i] = b14 & 0x0f;
       numberOfReturns[i] = b14 >> 4;
       // bits: synthetic, key-point, withheld, overlap (LAS 1.4 order).
       classFlags[i] = b15 & 0x0f;
-      scannerChannel![i] = (b15 >> 4) & 0x03;
+      scannerChannel[i] = (b15 >> 4) & 0x03;
       scanDirection[i] = (b15 >> 6) & 1;
       edge[i] = b15 >> 7;
       classification[i] = raw[o + 16]!;
-      userData[i] = raw[o + 17]!;
       scanAngle[i] = dv.getInt16(o + 18, true);
       pointSource[i] = dv.getUint16(o + 20, true);
-    } else {
+    }
+  } else {
+    for (let i = 0, o = 0; i < count; i++, o += rl) {
+      const b14 = raw[o + 14]!;
       const b15 = raw[o + 15]!;
       returnNumber[i] = b14 & 0x07;
       numberOfReturns[i] = (b14 >> 3) & 0x07;
@@ -143,7 +135,6 @@ export function decodeRecords(raw: Uint8Array, count: number, layout: RecordLayo
       // bits: synthetic, key-point, withheld.
       classFlags[i] = b15 >> 5;
       scanAngle[i] = dv.getInt8(o + 16);
-      userData[i] = raw[o + 17]!;
       pointSource[i] = dv.getUint16(o + 18, true);
     }
   }
@@ -189,12 +180,7 @@ export function decodeRecords(raw: Uint8Array, count: number, layout: RecordLayo
     for (let i = 0; i < count; i++) bytes.set(raw.subarray(i * rl + offset, i * rl + offset + size), i * size);
     add(UNDESCRIBED_EXTRA_BYTES, 'uint8', size, bytes);
   }
-  return {
-    positions,
-    attributes,
-    intMin: count ? [minX, minY, minZ] : [0, 0, 0],
-    intMax: count ? [maxX, maxY, maxZ] : [0, 0, 0],
-  };
+  return { positions, attributes };
 }
 
 function decodeExtraBytes(raw: Uint8Array, dv: DataView, count: number, rl: number, d: ExtraBytesDescriptor): TypedArray {
