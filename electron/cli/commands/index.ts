@@ -2,6 +2,8 @@ import type { CliCommand } from '../command';
 import { serveCommand } from './serve';
 import { infoCommand } from './info';
 import { projectAddScanCommand, projectCreateCommand } from './project';
+import { clickCommand } from './click';
+import { modelsAddCommand, modelsListCommand, modelsVerifyCommand } from './models';
 import { labelsHistoryCommand, labelsLockCommand, labelsRedoCommand, labelsSetCommand, labelsStatsCommand, labelsUndoCommand } from './labels';
 
 /** Every `scanlabel` sub-command. Add new commands here (one module per command or command group). */
@@ -10,4 +12,6 @@ export const commands: CliCommand[] = [
   infoCommand,
   projectCreateCommand, projectAddScanCommand,
   labelsSetCommand, labelsUndoCommand, labelsRedoCommand, labelsStatsCommand, labelsLockCommand, labelsHistoryCommand,
+  clickCommand,
+  modelsAddCommand, modelsListCommand, modelsVerifyCommand,
 ];
