@@ -10,6 +10,26 @@ export const METHOD_NAMES = [
   'jobs.list',
   'jobs.get',
   'jobs.cancel',
+  'scans.import',
+  'project.create',
+  'project.open',
+  'project.close',
+  'project.info',
+  'project.scans',
+  'project.registerScan',
+  'classes.schemas',
+  'classes.createSchema',
+  'classes.list',
+  'classes.add',
+  'classes.update',
+  'classes.remove',
+  'labels.layers',
+  'labels.createLayer',
+  'labels.applyEdit',
+  'labels.undo',
+  'labels.redo',
+  'labels.history',
+  'labels.stats',
 ] as const;
 
-export const EVENT_NAMES = ['job.progress', 'scans.changed'] as const;
+export const EVENT_NAMES = ['job.progress', 'scans.changed', 'labels.changed', 'project.changed'] as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobInfo } from './jobs';
+import { projectContract } from './project';
 import { ScanSummary, ScanView } from './scans';
 
 /**
@@ -37,6 +38,9 @@ export const apiContract = {
   'jobs.list': method(Empty, z.array(JobInfo)),
   'jobs.get': method(z.object({ jobId: Id }).strict(), JobInfo),
   'jobs.cancel': method(z.object({ jobId: Id }).strict(), JobInfo),
+  /** Imports a scan file into the open project as a job; the job's result is { scanId, pointCount, faceCount }. */
+  'scans.import': method(z.object({ path: z.string().min(1).max(4096) }).strict(), z.object({ jobId: Id })),
+  ...projectContract,
 } as const;
 
 export type ApiContract = typeof apiContract;
@@ -49,6 +53,10 @@ export type ResultOf<M extends MethodName> = z.output<ApiContract[M]['result']>;
 export const apiEvents = {
   'job.progress': JobInfo,
   'scans.changed': z.object({ scanId: z.string() }),
+  /** A label layer of the scan changed (edit, undo, redo): clients refetch its label blobs. */
+  'labels.changed': z.object({ scanId: z.string(), layer: z.string() }),
+  /** A project was opened, created or closed; classes may have changed too. */
+  'project.changed': z.object({ dir: z.string().nullable() }),
 } as const;
 export type EventName = keyof typeof apiEvents;
 export type EventPayload<E extends EventName> = z.output<(typeof apiEvents)[E]>;

@@ -50,6 +50,9 @@ export type ScanChunk = z.infer<typeof ScanChunk>;
 export const ScanView = z.object({
   scan: ScanSummary,
   chunks: z.array(ScanChunk),
+  /** Classes of the scan's own labels (imported or ground truth), for colouring the 'classification' blob. */
   classes: z.array(ClassInfo),
+  /** True when the scan belongs to the open project: chunks then also offer a 'labels' blob (user layer). */
+  inProject: z.boolean(),
 });
 export type ScanView = z.infer<typeof ScanView>;

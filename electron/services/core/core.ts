@@ -1,14 +1,21 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { EventName, EventPayload } from '../../../common/contracts/api';
 import type { RpcEvent, RpcResponse } from '../../../common/rpc';
 import { JobQueue } from '../jobs/jobQueue';
+import { unlabeledCode } from '../labels/flags';
 import { createDispatcher, type Handlers } from '../rpc/dispatcher';
 import { DEMO_CLASSES, DemoCancelled, demoPointScanAsync } from '../scans/demo/demoScene';
-import { ScanRegistry } from '../scans/scanRegistry';
+import type { Scan } from '../scans/model';
+import { readScan } from '../scans/read';
+import { CHUNK_POINTS, ScanRegistry } from '../scans/scanRegistry';
 import { APP_VERSION } from '../version';
+import { projectHandlers } from './projectHandlers';
+import { ProjectSession } from './projectSession';
 
 export interface CoreOptions {
   host: 'electron' | 'http' | 'memory';
+  /** Project folder to open (created when it holds no project yet); null runs without a project. */
   projectDir: string | null;
   /** Generate the built-in demo scene at start (default on), so a fresh start shows something real. */
   demo?: { seed: number; points: number } | false;
@@ -21,7 +28,7 @@ export interface Core {
   onEvent(listener: (event: RpcEvent) => void): () => void;
   /** Bytes behind a relative blob path (`scans/<id>/chunks/<n>/<attr>`), or null when there is none. */
   readBlob(path: string): Uint8Array | null;
-  /** Resolves once the start-up work (demo scene) has finished or failed. */
+  /** Resolves once the start-up work (demo scene, project scans) has finished or failed. */
   ready: Promise<void>;
   close(): Promise<void>;
 }
@@ -33,11 +40,29 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const jobs = new JobQueue();
   const scans = new ScanRegistry();
+  const session = new ProjectSession();
   const listeners = new Set<(event: RpcEvent) => void>();
   const emit = <E extends EventName>(topic: E, payload: EventPayload<E>) => {
     for (const l of listeners) l({ kind: 'event', topic, payload });
   };
   jobs.onChange((job) => emit('job.progress', job));
+
+  /** Demo and imported scans become project scans when a project is open, so they can be labeled. */
+  const adoptIntoProject = (scan: Scan) => {
+    const project = session.current;
+    if (!project || project.info().readOnly) return;
+    if (project.listScans().some((s) => s.id === scan.id)) return;
+    project.registerScan({
+      id: scan.id,
+      name: scan.name,
+      sourcePath: scan.sourcePath,
+      format: scan.format,
+      crs: scan.crs,
+      origin: scan.origin,
+      pointCount: scan.pointCount,
+      faceCount: scan.mesh ? scan.mesh.indices.length / 3 : 0,
+    });
+  };
 
   const generateDemo = (seed: number, points: number) =>
     jobs.start('demo', `Generate demo scene (${points.toLocaleString('en')} points)`, async (ctx) => {
@@ -51,6 +76,7 @@ export function createCore(options: CoreOptions): Core {
           },
         });
         scans.add(scan, DEMO_CLASSES);
+        adoptIntoProject(scan);
         emit('scans.changed', { scanId: scan.id });
         return { scanId: scan.id, pointCount: scan.pointCount };
       } catch (e) {
@@ -59,25 +85,83 @@ export function createCore(options: CoreOptions): Core {
       }
     });
 
+  const importFile = (file: string, scanId?: string) =>
+    jobs.start('import', `Import ${path.basename(file)}`, async (ctx) => {
+      ctx.progress(null, 'reading');
+      const scan = await readScan(file, { signal: ctx.signal });
+      if (scanId) scan.id = scanId;
+      else scan.id = uniqueScanId(path.basename(file).replace(/\.[^.]+$/, ''));
+      scans.add(scan, []);
+      adoptIntoProject(scan);
+      emit('scans.changed', { scanId: scan.id });
+      return { scanId: scan.id, pointCount: scan.pointCount, faceCount: scan.mesh ? scan.mesh.indices.length / 3 : 0 };
+    });
+
+  const uniqueScanId = (base: string) => {
+    const clean = base.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'scan';
+    const taken = new Set([...scans.list().map((s) => s.id), ...(session.current?.listScans().map((s) => s.id) ?? [])]);
+    if (!taken.has(clean)) return clean;
+    for (let i = 2; ; i++) if (!taken.has(`${clean}-${i}`)) return `${clean}-${i}`;
+  };
+
+  /** Loads the open project's file-backed scans into memory (each a job), so they can be viewed. */
+  const loadProjectScans = () => {
+    for (const s of session.current?.listScans() ?? []) {
+      if (!scans.has(s.id) && s.sourcePath) importFile(s.sourcePath, s.id);
+    }
+  };
+
   const handlers: Handlers = {
     'app.info': () => ({
       name: 'ScanLabel',
       version: APP_VERSION,
       host: options.host,
-      projectDir: options.projectDir,
+      projectDir: session.current?.dir ?? null,
       platform: `${os.platform()}-${os.arch()}`,
     }),
     'scans.list': () => scans.list(),
-    'scans.view': ({ scanId }) => scans.view(scanId),
+    'scans.view': ({ scanId }) => scans.view(scanId, inProject(scanId)),
+    'scans.import': ({ path: file }) => {
+      session.require();
+      return { jobId: importFile(path.resolve(file)).id };
+    },
     'demo.generate': ({ seed, points }) => ({ jobId: generateDemo(seed, points).id }),
     'jobs.list': () => jobs.list(),
     'jobs.get': ({ jobId }) => jobs.get(jobId),
     'jobs.cancel': ({ jobId }) => jobs.cancel(jobId),
+    ...projectHandlers(session, {
+      projectChanged: (dir) => emit('project.changed', { dir }),
+      labelsChanged: (scanId, layer) => emit('labels.changed', { scanId, layer }),
+      projectOpened: () => {
+        for (const s of scans.list()) if (s.format === 'demo') adoptIntoProject(scans.get(s.id));
+        loadProjectScans();
+      },
+    }),
+  };
+
+  const inProject = (scanId: string) => !!session.current?.listScans().some((s) => s.id === scanId);
+
+  /** The user layer's classes of one chunk as uint16, unlabeled as 0xffff whatever the layer's code width. */
+  const labelsBlob = (scanId: string, chunk: number): Uint8Array | null => {
+    const project = session.current;
+    if (!project || !inProject(scanId)) return null;
+    const labels = project.readLabels(scanId).classes;
+    const start = chunk * CHUNK_POINTS;
+    if (start >= labels.length) return null;
+    const end = Math.min(labels.length, start + CHUNK_POINTS);
+    const none = unlabeledCode(labels instanceof Uint8Array ? 1 : 2);
+    const out = new Uint16Array(end - start);
+    for (let i = start; i < end; i++) out[i - start] = labels[i] === none ? 0xffff : labels[i]!;
+    return new Uint8Array(out.buffer);
   };
 
   const dispatch = createDispatcher(handlers, { validateResults: options.validateResults ?? false });
+  if (options.projectDir) session.openOrCreate(options.projectDir);
   const demo = options.demo === undefined ? { seed: 1, points: 300_000 } : options.demo;
-  const ready = demo ? generateDemo(demo.seed, demo.points).done.then(() => undefined) : Promise.resolve();
+  const startup: Promise<unknown>[] = [];
+  if (demo) startup.push(generateDemo(demo.seed, demo.points).done);
+  for (const s of session.current?.listScans() ?? []) if (s.sourcePath) startup.push(importFile(s.sourcePath, s.id).done);
+  const ready = Promise.all(startup).then(() => undefined);
 
   return {
     handle: dispatch,
@@ -85,11 +169,17 @@ export function createCore(options: CoreOptions): Core {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    readBlob: (path) => scans.blob(path),
+    readBlob: (blobPath) => {
+      const m = /^scans\/([^/]+)\/chunks\/(\d+)\/labels$/.exec(blobPath);
+      if (m) return labelsBlob(decodeURIComponent(m[1]!), Number(m[2]));
+      return scans.blob(blobPath);
+    },
     ready,
     async close() {
       for (const job of jobs.list()) if (job.state === 'running' || job.state === 'queued') jobs.cancel(job.id);
+      await Promise.allSettled(startup);
       listeners.clear();
+      session.close();
     },
   };
 }

@@ -52,16 +52,17 @@ export class ScanRegistry {
     return [...this.scans.values()].map((e) => e.summary);
   }
 
-  view(id: string): ScanView {
+  /** The scan's chunks and their blob paths; `withLabels` adds each chunk's 'labels' blob (served by the core from the project). */
+  view(id: string, withLabels = false): ScanView {
     const { summary, classes } = this.entry(id);
     const chunks: ScanChunk[] = [];
     for (let start = 0, n = 0; start < summary.pointCount; start += CHUNK_POINTS, n++) {
       const count = Math.min(CHUNK_POINTS, summary.pointCount - start);
       const blobs: Record<string, string> = {};
-      for (const b of CHUNK_BLOBS) blobs[b] = `blob/scans/${encodeURIComponent(id)}/chunks/${n}/${b}`;
+      for (const b of withLabels ? [...CHUNK_BLOBS, 'labels'] : CHUNK_BLOBS) blobs[b] = `blob/scans/${encodeURIComponent(id)}/chunks/${n}/${b}`;
       chunks.push({ id: `${id}/${n}`, pointCount: count, blobs });
     }
-    return { scan: summary, chunks, classes };
+    return { scan: summary, chunks, classes, inProject: withLabels };
   }
 
   /** Resolves `scans/<id>/chunks/<n>/<attr>` to bytes (a view on the scan's arrays, no copy), or null. */

@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startHostServer, type HostServer } from '../../electron/host/httpServer';
+import { createCore, type Core } from '../../electron/services/core/core';
+import { ApiClient } from '../../renderer/src/platform/apiClient';
+import { InMemoryTransport } from '../../renderer/src/platform/transports/memory';
+import { WebSocketTransport, type WebSocketCtor } from '../../renderer/src/platform/transports/websocket';
+
+const repoRoot = path.resolve(__dirname, '../..');
+const SAMPLE_C = path.resolve(repoRoot, '../shared/data/pdal-sample-c/sample_c.las');
+
+interface Harness {
+  client: ApiClient;
+  core: Core;
+  close(): Promise<void>;
+}
+
+async function inMemory(projectDir: string): Promise<Harness> {
+  const core = createCore({ host: 'memory', projectDir, demo: { seed: 2, points: 10_000 }, validateResults: true });
+  await core.ready;
+  return { core, client: new ApiClient(new InMemoryTransport(core)), close: () => core.close() };
+}
+
+async function overWebSocket(projectDir: string): Promise<Harness> {
+  const core = createCore({ host: 'http', projectDir, demo: { seed: 2, points: 10_000 }, validateResults: true });
+  await core.ready;
+  const rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-r-'));
+  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
+  const server: HostServer = await startHostServer({ core, port: 0, rendererDir });
+  const transport = new WebSocketTransport(`http://127.0.0.1:${server.port}/`, server.token, WebSocket as unknown as WebSocketCtor);
+  return {
+    core,
+    client: new ApiClient(transport),
+    async close() {
+      transport.close();
+      await server.close();
+      await core.close();
+    },
+  };
+}
+
+async function waitJob(client: ApiClient, jobId: string) {
+  for (;;) {
+    const j = await client.get('jobs.get', { jobId });
+    if (j.state !== 'running' && j.state !== 'queued') return j;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.each([
+  ['in-memory', inMemory],
+  ['websocket', overWebSocket],
+] as const)('project workflow over %s', (_name, make) => {
+  let dir: string;
+  let h: Harness;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-proj-'));
+    h = await make(dir);
+  });
+  afterAll(() => h.close());
+
+  it('opens (creates) the project and adopts the demo scan with the ASPRS schema', async () => {
+    const info = await h.client.get('project.info', {});
+    expect(info.dir).toBe(path.resolve(dir));
+    expect((await h.client.get('project.scans', {})).map((s) => s.id)).toEqual(['demo-2']);
+    const classes = await h.client.get('classes.list', {});
+    expect(classes.find((c) => c.code === 6)?.name).toMatch(/building/i);
+    expect((await h.client.get('scans.view', { scanId: 'demo-2' })).inProject).toBe(true);
+  });
+
+  it('applies an edit that the labels blob, stats and events reflect, then undoes and redoes it', async () => {
+    const changed: string[] = [];
+    const off = h.client.on('labels.changed', (e) => changed.push(e.scanId));
+    const edit = await h.client.get('labels.applyEdit', { kind: 'assign', scanId: 'demo-2', points: { ranges: [[100, 200]] }, classCode: 6 });
+    expect(edit.pointCount).toBe(100);
+    const view = await h.client.get('scans.view', { scanId: 'demo-2' });
+    const labels = new Uint16Array(await h.client.fetchBlob(view.chunks[0]!.blobs.labels!));
+    expect(labels[99]).toBe(0xffff);
+    expect(labels[100]).toBe(6);
+    expect(labels[199]).toBe(6);
+    expect(labels[200]).toBe(0xffff);
+    expect((await h.client.get('labels.stats', { scanId: 'demo-2' })).labeled).toBe(100);
+    await h.client.get('labels.undo', { scanId: 'demo-2' });
+    expect((await h.client.get('labels.stats', { scanId: 'demo-2' })).labeled).toBe(0);
+    await h.client.get('labels.redo', { scanId: 'demo-2' });
+    expect((await h.client.get('labels.stats', { scanId: 'demo-2' })).labeled).toBe(100);
+    off();
+    expect(changed).toEqual(['demo-2', 'demo-2', 'demo-2']);
+  });
+
+  it('rejects an edit with a bad point set by schema', async () => {
+    const r = await h.client.call('labels.applyEdit', { kind: 'assign', scanId: 'demo-2', points: { indices: [-1] }, classCode: 6 });
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+  });
+
+  it('imports a real LAS file as a job into the project', async () => {
+    const { jobId } = await h.client.get('scans.import', { path: SAMPLE_C });
+    const job = await waitJob(h.client, jobId);
+    expect(job.state).toBe('done');
+    expect(job.result).toMatchObject({ scanId: 'sample_c', pointCount: 14_408 });
+    const scans = await h.client.get('project.scans', {});
+    expect(scans.find((s) => s.id === 'sample_c')).toMatchObject({ pointCount: 14_408, format: 'las', sourcePath: SAMPLE_C });
+    const view = await h.client.get('scans.view', { scanId: 'sample_c' });
+    const cls = new Uint16Array(await h.client.fetchBlob(view.chunks[0]!.blobs.classification!));
+    expect(cls.filter((c) => c === 6).length).toBe(12_525);
+  });
+
+  it('reports a bad file as a failed job naming the file', async () => {
+    const bad = path.join(dir, 'broken.las');
+    fs.writeFileSync(bad, 'LASF but not really a LAS file');
+    const { jobId } = await h.client.get('scans.import', { path: bad });
+    const job = await waitJob(h.client, jobId);
+    expect(job.state).toBe('failed');
+    expect(job.error?.code).toBe('bad_input');
+    expect(job.error?.message).toContain('broken.las');
+  });
+});
+
+describe('a project survives a restart', () => {
+  it('reloads scans and labels, and undo still works', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-restart-'));
+    const first = await inMemory(dir);
+    const { jobId } = await first.client.get('scans.import', { path: SAMPLE_C });
+    await waitJob(first.client, jobId);
+    await first.client.get('labels.applyEdit', { kind: 'assign', scanId: 'sample_c', points: { indices: [0, 5, 14_407] }, classCode: 2 });
+    await first.close();
+
+    const second = await inMemory(dir);
+    expect((await second.client.get('scans.list', {})).map((s) => s.id).sort()).toEqual(['demo-2', 'sample_c']);
+    const view = await second.client.get('scans.view', { scanId: 'sample_c' });
+    const labels = new Uint16Array(await second.client.fetchBlob(view.chunks[0]!.blobs.labels!));
+    expect([labels[0], labels[1], labels[5], labels[14_407]]).toEqual([2, 0xffff, 2, 2]);
+    expect((await second.client.get('labels.history', { scanId: 'sample_c' })).canUndo).toBe(true);
+    await second.client.get('labels.undo', { scanId: 'sample_c' });
+    expect((await second.client.get('labels.stats', { scanId: 'sample_c' })).labeled).toBe(0);
+    await second.close();
+  });
+});
