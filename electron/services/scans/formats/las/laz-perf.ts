@@ -51,9 +51,11 @@ export class LazChunkDecoder {
     const m = this.mod;
     // A few zero bytes of padding: the decoder reads ahead of the last symbol it needs.
     this.compressedPtr = m._malloc(compressed.length + 64);
+    if (this.compressedPtr === 0) throw new Error(`cannot allocate ${compressed.length} bytes in the laz-perf heap`);
     m.HEAPU8.fill(0, this.compressedPtr, this.compressedPtr + compressed.length + 64);
     m.HEAPU8.set(compressed, this.compressedPtr);
     if (this.batchPtr === 0) this.batchPtr = m._malloc(BATCH_POINTS * this.recordLength);
+    if (this.batchPtr === 0) throw new Error('cannot allocate the decode buffer in the laz-perf heap');
     this.decoder = new m.ChunkDecoder();
     this.decoder.open(this.pointFormat, this.recordLength, this.compressedPtr);
   }

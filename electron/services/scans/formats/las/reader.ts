@@ -95,6 +95,9 @@ async function readStructure(fh: FileHandle, file: string): Promise<{ info: Scan
   if (header.compressed) {
     const v = findVlr(vlrs, LASZIP_USER_ID, LASZIP_RECORD_ID);
     if (!v) throw new BadInputError(file, "the point format is flagged as LAZ-compressed but there is no 'laszip encoded' VLR", { byte: 104 });
+    // laz-perf decodes the LAZ point formats without wave packets only.
+    if (![0, 1, 2, 3, 6, 7, 8].includes(header.pointFormat.id))
+      throw new BadInputError(file, `LAZ with point format ${header.pointFormat.id} (wave packets) is not supported; decompress it to LAS first`, { byte: 104 });
     laszip = parseLaszipVlr(v, header.recordLength, file);
     if ((laszip.compressor === 3) !== header.pointFormat.extended)
       throw new BadInputError(file, `LASzip compressor ${laszip.compressor} does not fit point format ${header.pointFormat.id}`, { byte: v.offset + 54 });
