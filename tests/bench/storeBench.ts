@@ -3,7 +3,7 @@
  * durable 1M-point edits, undo/redo, opening a project with a 10M-point labeled scan, and label
  * storage per point per layer. Prints one JSON object.
  */
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProjectStore } from '../../electron/services/labels/index';
@@ -24,10 +24,16 @@ const percentile = (xs: number[], p: number) => {
 };
 const summary = (xs: number[]) => ({ p50: round(percentile(xs, 0.5)), p95: round(percentile(xs, 0.95)), min: round(Math.min(...xs)), n: xs.length });
 const round = (x: number) => Math.round(x * 10) / 10;
+/** CPU time (user + system) of the last timed call: on a shared machine wall time includes waiting for a core. */
+let lastCpuMs = 0;
 const time = (fn: () => void) => {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   fn();
-  return performance.now() - t0;
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  lastCpuMs = (c.user + c.system) / 1000;
+  return wall;
 };
 
 /** One contiguous span: a lasso over one region, in octree order. */
@@ -75,17 +81,21 @@ try {
     fill.push(time(() => store.applyEdit({ kind: 'assign', scanId, points, classCode: codes[b % codes.length]!, ...(b < 5 ? { instance: b + 1 } : {}) })));
   }
 
-  const edits: Record<string, number[]> = { span: [], strokes: [], scattered: [] };
-  const undo: number[] = [];
-  const redo: number[] = [];
+  const kinds = { span, strokes, scattered };
+  const wall: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
+  const record = (name: string, ms: number) => {
+    (wall[name] ??= []).push(ms);
+    (cpu[name] ??= []).push(lastCpuMs);
+  };
   for (let r = 0; r < REPEATS; r++) {
-    for (const [name, make] of [['span', span], ['strokes', strokes], ['scattered', scattered]] as const) {
+    for (const [name, make] of Object.entries(kinds)) {
       const points = make(EDIT);
       const classCode = codes[Math.floor(random() * codes.length)]!;
-      edits[name]!.push(time(() => store.applyEdit({ kind: 'assign', scanId, points, classCode })));
+      record(`edit.${name}`, time(() => store.applyEdit({ kind: 'assign', scanId, points, classCode })));
+      record(`undo.${name}`, time(() => store.undo(scanId)));
+      record(`redo.${name}`, time(() => store.redo(scanId)));
     }
-    undo.push(time(() => store.undo(scanId)));
-    redo.push(time(() => store.redo(scanId)));
   }
   const storage = store.labelStorage(scanId);
 
@@ -111,12 +121,11 @@ try {
   const result = {
     benchmark: 'store',
     date: new Date().toISOString(),
-    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
+    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform, loadavgAtEnd: loadavg().map(round) },
     points: POINTS,
     editPoints: EDIT,
-    durableEditMs: { ...Object.fromEntries(Object.entries(edits).map(([k, v]) => [k, summary(v)])), fill: summary(fill) },
-    undoMs: summary(undo),
-    redoMs: summary(redo),
+    wallMs: { ...Object.fromEntries(Object.entries(wall).map(([k, v]) => [k, summary(v)])), fill: summary(fill) },
+    cpuMs: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, summary(v)])),
     openMs: summary(opens),
     openAndLoadLabelsMs: summary(opensWithLabels),
     storage: {

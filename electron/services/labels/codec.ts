@@ -96,14 +96,19 @@ export class IndexRunWriter {
   }
 
   push(i: number) {
-    this.count++;
-    if (this.runLen > 0 && i === this.runStart + this.runLen) {
-      this.runLen++;
+    this.pushRun(i, 1);
+  }
+
+  /** Appends start, start+1, ..., start+len-1. */
+  pushRun(start: number, len: number) {
+    this.count += len;
+    if (this.runLen > 0 && start === this.runStart + this.runLen) {
+      this.runLen += len;
       return;
     }
     this.flush();
-    this.runStart = i;
-    this.runLen = 1;
+    this.runStart = start;
+    this.runLen = len;
   }
 
   private flush() {
@@ -147,6 +152,70 @@ export function decodeIndexRuns(data: Uint8Array): Uint32Array {
   return out;
 }
 
+/** Target of replayRuns: the dense arrays of one chunk. */
+export interface RunTarget {
+  classes: Uint8Array | Uint16Array;
+  flags: Uint8Array;
+  confidence: Uint8Array | null;
+  /** The chunk's instance array for writing; null when it has none and create is false. */
+  instances: (create: boolean) => Uint32Array | null;
+  size: number;
+}
+
+/**
+ * Writes stored values back at stored indices (undo and redo) by walking the index runs and the
+ * value runs together and filling the overlaps: a coherent million-point edit becomes a few fills.
+ * Returns how many points were written.
+ */
+export function replayRuns(indexData: Uint8Array, valueData: Uint8Array, target: RunTarget): number {
+  const ir = new ByteReader(indexData);
+  const vr = new ByteReader(valueData);
+  const count = ir.varint();
+  if (vr.varint() !== count) throw new CodecError('values do not match indices');
+  let prevEnd = 0;
+  let idxStart = 0;
+  let idxLeft = 0;
+  let valLeft = 0;
+  let c = 0;
+  let f = 0;
+  let q = 0;
+  let inst = 0;
+  let inst32: Uint32Array | null = null;
+  let probed = false;
+  let done = 0;
+  while (done < count) {
+    if (idxLeft === 0) {
+      idxStart = prevEnd + ir.varint();
+      idxLeft = ir.varint() + 1;
+      prevEnd = idxStart + idxLeft;
+      if (prevEnd > target.size) throw new CodecError(`index ${prevEnd - 1} outside chunk of ${target.size}`);
+    }
+    if (valLeft === 0) {
+      valLeft = vr.varint();
+      c = vr.varint();
+      f = vr.byte();
+      q = vr.byte();
+      inst = vr.varint();
+      if (valLeft === 0) throw new CodecError('empty value run');
+      if (inst !== 0 && !inst32) inst32 = target.instances(true);
+    }
+    const n = Math.min(idxLeft, valLeft, count - done);
+    const end = idxStart + n;
+    target.classes.fill(c, idxStart, end);
+    target.flags.fill(f, idxStart, end);
+    if (target.confidence) target.confidence.fill(q, idxStart, end);
+    if (!inst32 && !probed) inst32 = target.instances(false);
+    probed = true;
+    if (inst32) inst32.fill(inst, idxStart, end);
+    idxStart = end;
+    idxLeft -= n;
+    valLeft -= n;
+    done += n;
+  }
+  if (!ir.done || !vr.done) throw new CodecError('trailing undo data');
+  return done;
+}
+
 /** The four per-point label values, as one tuple. */
 export interface LabelValues {
   classes: Uint16Array;
@@ -170,13 +239,18 @@ export class ValueRunWriter {
   }
 
   push(c: number, f: number, q: number, inst: number) {
-    this.total++;
+    this.pushRun(1, c, f, q, inst);
+  }
+
+  /** Appends len copies of one tuple. */
+  pushRun(len: number, c: number, f: number, q: number, inst: number) {
+    this.total += len;
     if (this.runLen > 0 && c === this.c && f === this.f && q === this.q && inst === this.inst) {
-      this.runLen++;
+      this.runLen += len;
       return;
     }
     this.flush();
-    this.runLen = 1;
+    this.runLen = len;
     this.c = c;
     this.f = f;
     this.q = q;

@@ -3,7 +3,7 @@ import { ServiceFailure } from '../../../common/result';
 import type { EditChunkRow, EditRow, LayerRow, ProjectDb, Repositories } from '../db/index';
 import { BadInputError } from '../errors';
 import { LabelChunk } from './chunk';
-import { CodecError, decodeIndexRuns, decodeValueRuns, IndexRunWriter, type LabelValues, ValueRunWriter } from './codec';
+import { CodecError, IndexRunWriter, replayRuns, ValueRunWriter } from './codec';
 import { LOCKED, SOURCE_MASK, sourceCode, unlabeledCode } from './flags';
 import { groupByChunk } from './grouping';
 
@@ -208,25 +208,18 @@ export class LabelStore {
     const layer = this.layerById(edit.layerId);
     const changed: LabelChunk[] = [];
     for (const row of this.repos.edits.chunks(edit.id)) {
-      let idx: Uint32Array;
-      let vals: LabelValues;
+      const c = this.chunk(layer, row.chunkKey).clone();
       try {
-        idx = decodeIndexRuns(row.indices);
-        vals = decodeValueRuns(row[side]);
-        if (vals.classes.length !== idx.length) throw new CodecError('values do not match indices');
+        replayRuns(row.indices, row[side], {
+          classes: c.classes,
+          flags: c.flags,
+          confidence: c.confidence,
+          instances: (create) => (create || c.instances ? c.instancesForWrite() : null),
+          size: c.size,
+        });
       } catch (e) {
         if (e instanceof CodecError) throw new BadInputError(this.db.file, `undo data of edit ${edit.id} (chunk ${row.chunkKey}) is damaged: ${e.message}`);
         throw e;
-      }
-      const c = this.chunk(layer, row.chunkKey).clone();
-      for (let k = 0; k < idx.length; k++) {
-        const i = idx[k]!;
-        if (i >= c.size) throw new BadInputError(this.db.file, `undo data of edit ${edit.id} points outside chunk ${row.chunkKey}`);
-        c.classes[i] = vals.classes[k]!;
-        c.flags[i] = vals.flags[k]!;
-        if (c.confidence) c.confidence[i] = vals.confidence[k]!;
-        const inst = vals.instances[k]!;
-        if (inst !== 0 || c.instances) c.instancesForWrite()[i] = inst;
       }
       changed.push(c);
     }
@@ -407,28 +400,45 @@ function applyUniform(c: LabelChunk, base: number, points: Uint32Array, respectL
   const after = new ValueRunWriter(points.length);
   let count = 0;
   let skipped = 0;
-  for (let k = 0; k < points.length; k++) {
+  let k = 0;
+  while (k < points.length) {
     const i = points[k]! - base;
     const f = flags[i]!;
     if (respectLocks && f & LOCKED) {
       skipped++;
+      k++;
       continue;
     }
     const oc = classes[i]!;
     const oq = conf ? conf[i]! : 0;
     const oi = inst ? inst[i]! : 0;
+    // Extend over following points that are adjacent and hold the same values: one run, one fill.
+    let len = 1;
+    while (k + len < points.length) {
+      const j = points[k + len]! - base;
+      if (j !== i + len || flags[j] !== f || classes[j] !== oc || (conf !== null && conf[j] !== oq) || (inst !== null && inst[j] !== oi)) break;
+      len++;
+    }
     const nc = setCls === KEEP ? oc : setCls;
     const nf = setSource === KEEP ? f : (f & ~SOURCE_MASK) | setSource;
     const nq = conf ? (setConf === KEEP ? oq : setConf) : 0;
     const ni = setInst === KEEP ? oi : setInst;
-    before.push(oc, f, oq, oi);
-    after.push(nc, nf, nq, ni);
-    classes[i] = nc;
-    flags[i] = nf;
-    if (conf) conf[i] = nq;
-    if (writeInst) inst[i] = ni;
-    idx.push(i);
-    count++;
+    before.pushRun(len, oc, f, oq, oi);
+    after.pushRun(len, nc, nf, nq, ni);
+    idx.pushRun(i, len);
+    if (len === 1) {
+      classes[i] = nc;
+      flags[i] = nf;
+      if (conf) conf[i] = nq;
+      if (writeInst) inst[i] = ni;
+    } else {
+      classes.fill(nc, i, i + len);
+      flags.fill(nf, i, i + len);
+      if (conf) conf.fill(nq, i, i + len);
+      if (writeInst) inst.fill(ni, i, i + len);
+    }
+    count += len;
+    k += len;
   }
   return { count, skipped, indices: idx.finish(), before: before.finish(), after: after.finish() };
 }
