@@ -234,6 +234,12 @@ describe('PCD bad input', () => {
       'POINTS 5',
       'WIDTH x HEIGHT',
     );
+    await expectBadInput(
+      tmp.write('u1.pcd', '# .PCD\nFIELDS x y z ring\nSIZE 4 4 4 1\nTYPE F F F U\nPOINTS 1\nDATA ascii\n1 2 3 300\n'),
+      'line 7',
+      '"ring"',
+      '0..255',
+    );
     await expectBadInput(tmp.write('noxyz.pcd', '# .PCD\nFIELDS x y\nSIZE 4 4\nTYPE F F\nPOINTS 1\nDATA ascii\n1 2\n'), '"z"');
   });
 

@@ -236,6 +236,26 @@ describe('PLY bad input: BadInputError with file name and position', () => {
     await expectBadInput(tmp.write('novertex.ply', 'ply\nformat ascii 1.0\nelement point 1\nproperty float x\nend_header\n1\n'), 'vertex');
   });
 
+  it('a texture that is not a decodable image names the texture file', async () => {
+    tmp.write('broken.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+    const file = tmp.write('textured.ply', writePly('ascii', [vertexElement(), faceElement()], ['TextureFile broken.jpg']));
+    await expectBadInput(file, 'broken.jpg', 'JPEG');
+  });
+
+  it('cancellation: an aborted signal stops chunk streaming', async () => {
+    const reader = await plyFormat.open(tmp.write('abort.ply', writePly('binary_little_endian', [vertexElement()])));
+    try {
+      const controller = new AbortController();
+      controller.abort();
+      const err = await (async () => {
+        for await (const _ of reader.chunks({ chunkPoints: 8, signal: controller.signal }));
+      })().catch((e: unknown) => e);
+      expect((err as Error).name).toBe('AbortError');
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('element counts larger than the file can hold are rejected before reading', async () => {
     const lying = { ...vertexElement(), count: 2_000_000_000 };
     const bin = await expectBadInput(tmp.write('lying.ply', writePly('binary_little_endian', [lying])), '2000000000');

@@ -81,7 +81,15 @@ export function decodeAsciiPoint(tokens: string[], layout: PcdLayout, values: Fl
   for (let k = 0; k < tokens.length; k++) {
     const v = parseNumber(tokens[k]!);
     if (v === undefined) return `"${tokens[k]!.slice(0, 40)}" is not a number`;
-    values[k] = k === layout.packedColor ? packedColorFromText(v) : v;
+    if (k === layout.packedColor) {
+      values[k] = packedColorFromText(v);
+      continue;
+    }
+    const range = layout.integerRanges[k];
+    if (range && !(Number.isInteger(v) && v >= range.lo && v <= range.hi)) {
+      return `"${tokens[k]!.slice(0, 40)}" is not a valid value for integer field "${range.field}" (${range.lo}..${range.hi})`;
+    }
+    values[k] = v;
   }
   return null;
 }

@@ -22,6 +22,14 @@ export interface PcdLayout {
   ops: { value: number; attr: number; slot: number }[];
   /** Padding fields ("_") that carry no data. */
   skipped: string[];
+  /** Per flat value: the integer range text values must fit (null for floats), so "300" in a U1 field is an error, not 44. */
+  integerRanges: ({ lo: number; hi: number; field: string } | null)[];
+}
+
+function integerRange(f: PcdField): { lo: number; hi: number; field: string } | null {
+  if (f.type === 'F' || f.size === 8) return null;
+  const bits = f.size * 8;
+  return f.type === 'U' ? { lo: 0, hi: 2 ** bits - 1, field: f.name } : { lo: -(2 ** (bits - 1)), hi: 2 ** (bits - 1) - 1, field: f.name };
 }
 
 /** The packed-colour field: PCL stores 0x00RRGGBB (rgb) or 0xAARRGGBB (rgba) in 4 bytes, typed F or U. */
@@ -82,7 +90,8 @@ export function pcdLayout(header: PcdHeader, file: string): PcdLayout {
     const attr = add('normal', 'float32', 3);
     normals.forEach((fi, c) => ops.push({ value: fieldStart[fi]!, attr, slot: c }));
   }
-  return { fieldStart, valueCount, x, y, z, packedColor, hasAlpha, attributes, ops, skipped };
+  const integerRanges = header.fields.flatMap((f) => Array.from({ length: f.count }, () => integerRange(f)));
+  return { fieldStart, valueCount, x, y, z, packedColor, hasAlpha, attributes, ops, skipped, integerRanges };
 }
 
 /** Writes one point's attributes at index `i` of the chunk columns. */
