@@ -32,7 +32,12 @@ export function decodeImage(bytes: Uint8Array, name: string, file: string = name
     if (kind === 'png') {
       const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       if (png.width * png.height > MAX_PIXELS) throw new BadInputError(file, `PNG is ${png.width}x${png.height}, too large`);
-      return { name, width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+      return {
+        name,
+        width: png.width,
+        height: png.height,
+        rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+      };
     }
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 2048 });
     return { name, width: img.width, height: img.height, rgba: img.data };

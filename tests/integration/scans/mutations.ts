@@ -84,7 +84,10 @@ export async function expectScanOrBadInput(open: () => Promise<ScanReader>, labe
     return 'ok';
   } catch (err) {
     if (err instanceof BadInputError) return 'bad-input';
-    throw new Error(`${label}: expected a scan or BadInputError, got ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err)}`);
+    throw new Error(
+      `${label}: expected a scan or BadInputError, got ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err)}`,
+      { cause: err },
+    );
   } finally {
     await reader?.close();
   }

@@ -112,7 +112,15 @@ const cartesianScan: ScanSpec = {
     { name: 'colorBlue', type: 'Integer', minimum: 0, maximum: 1023 },
     { name: 'cartesianInvalidState', type: 'Integer', minimum: 0, maximum: 2 },
   ],
-  records: Array.from({ length: 40 }, (_, i) => [i * 12345 - 400000, 999999 - i * 777, -i * 3001, i * 25, 1023 - i * 25, (i * 97) % 1024, 0]),
+  records: Array.from({ length: 40 }, (_, i) => [
+    i * 12345 - 400000,
+    999999 - i * 777,
+    -i * 3001,
+    i * 25,
+    1023 - i * 25,
+    (i * 97) % 1024,
+    0,
+  ]),
   // 180 degrees about +X.
   pose: { rotation: [0, 1, 0, 0], translation: [-3, 4, 3000.125] },
   colorLimits: [0, 1023],
@@ -131,7 +139,11 @@ function expectedPoints(): { xyz: number[]; scan: number; intensity?: number; co
   for (const [x, y, z, red, green, blue] of cartesianScan.records as number[][] as [number, number, number, number, number, number][]) {
     const local = [x * 0.0001 + 5, y * 0.0001 + 5, z * 0.0001 + 5];
     // Rx(180): (x, y, z) -> (x, -y, -z)
-    out.push({ xyz: [local[0]! - 3, -local[1]! + 4, -local[2]! + 3000.125], scan: 1, color: [red, green, blue].map((v) => Math.round((v / 1023) * 255)) });
+    out.push({
+      xyz: [local[0]! - 3, -local[1]! + 4, -local[2]! + 3000.125],
+      scan: 1,
+      color: [red, green, blue].map((v) => Math.round((v / 1023) * 255)),
+    });
   }
   return out;
 }
@@ -176,7 +188,9 @@ describe('E57 generated fixture (spherical, scaled integers, two posed scans)', 
   });
 
   it('reads the same points whatever the packet split', async () => {
-    const coarse = await readAll(await openE57Source(bufferSource(writeE57([sphericalScan, cartesianScan], { packetSlice: 1000 })), 'a.e57'));
+    const coarse = await readAll(
+      await openE57Source(bufferSource(writeE57([sphericalScan, cartesianScan], { packetSlice: 1000 })), 'a.e57'),
+    );
     const fine = await readAll(await openE57Source(bufferSource(writeE57([sphericalScan, cartesianScan], { packetSlice: 1 })), 'b.e57'));
     const flat = (chunks: PointChunk[]) => chunks.flatMap((c) => Array.from(c.positions));
     expect(flat(fine)).toEqual(flat(coarse));
@@ -218,10 +232,12 @@ describe('E57 bad input', () => {
     const logical = logicalBytes(cut);
     new DataView(logical.buffer).setBigUint64(16, BigInt(cut.length), true);
     rechecksum(cut, logical);
-    const err = await open(cut).then(readAll).then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const err = await open(cut)
+      .then(readAll)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(BadInputError);
     expect((err as Error).message).toMatch(/truncated|past the end/);
   });
@@ -231,6 +247,8 @@ describe('E57 bad input', () => {
     const view = new DataView(logical.buffer);
     // Scan 0's section header is at logical 48; cut its logical length to 100 bytes.
     view.setBigUint64(48 + 8, 100n, true);
-    await expect(open(rechecksum(fixture.slice(), logical)).then(readAll)).rejects.toThrow(/section ends after \d+ of 50 records|runs past the end of its section/);
+    await expect(open(rechecksum(fixture.slice(), logical)).then(readAll)).rejects.toThrow(
+      /section ends after \d+ of 50 records|runs past the end of its section/,
+    );
   });
 });

@@ -55,7 +55,12 @@ function u64(view: DataView, at: number, value: number): void {
 
 /** Bytes of one binary section (header + packets), placed at logical offset `at`. */
 function encodeSection(scan: ScanSpec, at: number, packetSlice: number): Uint8Array {
-  const streams = scan.fields.map((f, i) => encodeField(f, scan.records.map((r) => r[i]!)));
+  const streams = scan.fields.map((f, i) =>
+    encodeField(
+      f,
+      scan.records.map((r) => r[i]!),
+    ),
+  );
   const packets: Uint8Array[] = [];
   const cursors = streams.map(() => 0);
   let first = true;

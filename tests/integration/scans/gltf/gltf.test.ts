@@ -84,8 +84,20 @@ function sceneFixture(): GltfWriter {
   const w = new GltfWriter();
   const interleaved = new Uint8Array(5 * 16);
   const dv = new DataView(interleaved.buffer);
-  const strip = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 2, 0]];
-  const colors = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255], [10, 20, 30]];
+  const strip = [
+    [0, 0, 0],
+    [1, 0, 0],
+    [0, 1, 0],
+    [1, 1, 0],
+    [0, 2, 0],
+  ];
+  const colors = [
+    [255, 0, 0],
+    [0, 255, 0],
+    [0, 0, 255],
+    [255, 255, 255],
+    [10, 20, 30],
+  ];
   strip.forEach((p, i) => {
     p.forEach((v, k) => dv.setFloat32(i * 16 + k * 4, v, true));
     colors[i]!.forEach((c, k) => dv.setUint8(i * 16 + 12 + k, c));
@@ -134,9 +146,26 @@ describe('glTF generated fixtures', () => {
     expect(reader.info.faceCount).toBe(6);
     expect(reader.info.details.skippedLinePrimitives).toBe(1);
     expect(reader.info.details.pointPrimitives).toBe(1);
-    const strip = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 2, 0]].map(([x, y, z]) => [2 * (-y! + 1) + 1000, 2 * x! + 2000, 2 * z! + 3000]);
-    const fan = [[0, 0, 0], [1, 0, 0], [9, 9, 9], [0, 1, 0], [-1, 0, 0]].map(([x, y, z]) => [2 * x! + 1000, 2 * y! + 2000, 2 * z! + 3000]);
-    const points = [[1, 0, 0], [0, -1, 0], [0, 0, 16384 / 32767], [0, 0, 0]].map((p) => p.map((v) => 100 * v + 5));
+    const strip = [
+      [0, 0, 0],
+      [1, 0, 0],
+      [0, 1, 0],
+      [1, 1, 0],
+      [0, 2, 0],
+    ].map(([x, y, z]) => [2 * (-y! + 1) + 1000, 2 * x! + 2000, 2 * z! + 3000]);
+    const fan = [
+      [0, 0, 0],
+      [1, 0, 0],
+      [9, 9, 9],
+      [0, 1, 0],
+      [-1, 0, 0],
+    ].map(([x, y, z]) => [2 * x! + 1000, 2 * y! + 2000, 2 * z! + 3000]);
+    const points = [
+      [1, 0, 0],
+      [0, -1, 0],
+      [0, 0, 16384 / 32767],
+      [0, 0, 0],
+    ].map((p) => p.map((v) => 100 * v + 5));
     const got = await worldPositions(reader);
     [...strip, ...fan, ...points].forEach((want, i) => want.forEach((v, k) => expect(got[i]![k]).toBeCloseTo(v, 3)));
     const mesh = (await reader.mesh())!;
@@ -171,11 +200,26 @@ describe('glTF generated fixtures', () => {
       return { buffer: 0, byteOffset: offset, byteLength: encoded.length, byteStride: stride, count, mode, filter };
     };
     const fallbackView = (byteOffset: number, byteLength: number, ext: object, byteStride?: number) => {
-      w.json.bufferViews.push({ buffer: 1, byteOffset, byteLength, ...(byteStride ? { byteStride } : {}), extensions: { EXT_meshopt_compression: ext } });
+      w.json.bufferViews.push({
+        buffer: 1,
+        byteOffset,
+        byteLength,
+        ...(byteStride ? { byteStride } : {}),
+        extensions: { EXT_meshopt_compression: ext },
+      });
       return w.json.bufferViews.length - 1;
     };
-    const posView = fallbackView(0, 48, compressed(MeshoptEncoder.encodeFilterExp(Float32Array.from(positions), 4, 12, 23), 4, 12, 'ATTRIBUTES', 'EXPONENTIAL'));
-    const nrmView = fallbackView(48, 16, compressed(MeshoptEncoder.encodeFilterOct(Float32Array.from(normals), 4, 4, 8), 4, 4, 'ATTRIBUTES', 'OCTAHEDRAL'), 4);
+    const posView = fallbackView(
+      0,
+      48,
+      compressed(MeshoptEncoder.encodeFilterExp(Float32Array.from(positions), 4, 12, 23), 4, 12, 'ATTRIBUTES', 'EXPONENTIAL'),
+    );
+    const nrmView = fallbackView(
+      48,
+      16,
+      compressed(MeshoptEncoder.encodeFilterOct(Float32Array.from(normals), 4, 4, 8), 4, 4, 'ATTRIBUTES', 'OCTAHEDRAL'),
+      4,
+    );
     const triView = fallbackView(64, 24, compressed(u32([0, 1, 2, 2, 1, 3]), 6, 4, 'TRIANGLES', 'NONE'));
     const idxView = fallbackView(88, 12, compressed(u32([3, 2, 0]), 3, 4, 'INDICES', 'NONE'));
     w.json.buffers.push({ byteLength: 100, extensions: { EXT_meshopt_compression: { fallback: true } } });
@@ -183,7 +227,12 @@ describe('glTF generated fixtures', () => {
     const nrm = w.accessor({ bufferView: nrmView, componentType: 5120, normalized: true, count: 4, type: 'VEC3' });
     const tri = w.accessor({ bufferView: triView, componentType: 5125, count: 6, type: 'SCALAR' });
     const idx = w.accessor({ bufferView: idxView, componentType: 5125, count: 3, type: 'SCALAR' });
-    w.push('meshes', { primitives: [{ attributes: { POSITION: pos, NORMAL: nrm }, indices: tri }, { attributes: { POSITION: pos }, indices: idx }] });
+    w.push('meshes', {
+      primitives: [
+        { attributes: { POSITION: pos, NORMAL: nrm }, indices: tri },
+        { attributes: { POSITION: pos }, indices: idx },
+      ],
+    });
     w.push('nodes', { mesh: 0 });
     w.push('scenes', { nodes: [0] });
     w.json.extensionsUsed = w.json.extensionsRequired = ['EXT_meshopt_compression'];
@@ -206,7 +255,23 @@ describe('glTF generated fixtures', () => {
       {
         asset: { version: '2.0' },
         buffers: [{ byteLength: encoded.length }, { byteLength: 16 }],
-        bufferViews: [{ buffer: 1, byteLength: 16, byteStride: 8, extensions: { EXT_meshopt_compression: { buffer: 0, byteLength: encoded.length, byteStride: 8, count: 2, mode: 'ATTRIBUTES', filter: 'QUATERNION' } } }],
+        bufferViews: [
+          {
+            buffer: 1,
+            byteLength: 16,
+            byteStride: 8,
+            extensions: {
+              EXT_meshopt_compression: {
+                buffer: 0,
+                byteLength: encoded.length,
+                byteStride: 8,
+                count: 2,
+                mode: 'ATTRIBUTES',
+                filter: 'QUATERNION',
+              },
+            },
+          },
+        ],
       },
       'q.glb',
       0,
@@ -224,7 +289,13 @@ describe('glTF generated fixtures', () => {
     const dracoMesh = new enc.Mesh();
     builder.AddFacesToMesh(dracoMesh, 12, Uint32Array.from(faces));
     const posId = builder.AddFloatAttribute(dracoMesh, enc.POSITION, 8, 3, Float32Array.from(corners.flat()));
-    const colId = builder.AddUInt8Attribute(dracoMesh, enc.COLOR, 8, 3, Uint8Array.from(corners.flatMap(([x, y, z]) => [x! * 255, y! * 255, z! * 200])));
+    const colId = builder.AddUInt8Attribute(
+      dracoMesh,
+      enc.COLOR,
+      8,
+      3,
+      Uint8Array.from(corners.flatMap(([x, y, z]) => [x! * 255, y! * 255, z! * 200])),
+    );
     const encoder = new enc.Encoder();
     encoder.SetAttributeQuantization(enc.POSITION, 16);
     const out = new enc.DracoInt8Array();
@@ -243,7 +314,13 @@ describe('glTF generated fixtures', () => {
     const col = w.accessor({ componentType: 5121, normalized: true, count: 8, type: 'VEC3' });
     const ind = w.accessor({ componentType: 5125, count: 36, type: 'SCALAR' });
     w.push('meshes', {
-      primitives: [{ attributes: { POSITION: pos, COLOR_0: col }, indices: ind, extensions: { KHR_draco_mesh_compression: { bufferView: view, attributes: { POSITION: posId, COLOR_0: colId } } } }],
+      primitives: [
+        {
+          attributes: { POSITION: pos, COLOR_0: col },
+          indices: ind,
+          extensions: { KHR_draco_mesh_compression: { bufferView: view, attributes: { POSITION: posId, COLOR_0: colId } } },
+        },
+      ],
     });
     w.push('nodes', { mesh: 0, translation: [100, 0, 0] });
     w.push('scenes', { nodes: [0] });
@@ -256,11 +333,25 @@ describe('glTF generated fixtures', () => {
     const key = (p: number[]) => p.map((v) => Math.round(v * 1000) / 1000).join(',');
     const mesh = (await reader.mesh())!;
     const got = new Set<string>();
-    for (let f = 0; f < 12; f++) got.add([0, 1, 2].map((c) => key(positions[mesh.indices[f * 3 + c]!]!)).sort().join(' | '));
+    for (let f = 0; f < 12; f++)
+      got.add(
+        [0, 1, 2]
+          .map((c) => key(positions[mesh.indices[f * 3 + c]!]!))
+          .sort()
+          .join(' | '),
+      );
     const want = new Set<string>();
-    for (let f = 0; f < 12; f++) want.add([0, 1, 2].map((c) => key(corners[faces[f * 3 + c]!]!.map((v, k) => v + (k === 0 ? 100 : 0)))).sort().join(' | '));
+    for (let f = 0; f < 12; f++)
+      want.add(
+        [0, 1, 2]
+          .map((c) => key(corners[faces[f * 3 + c]!]!.map((v, k) => v + (k === 0 ? 100 : 0))))
+          .sort()
+          .join(' | '),
+      );
     expect(got).toEqual(want);
-    positions.forEach((p, i) => expect(colors.slice(i * 3, i * 3 + 3)).toEqual([Math.round(p[0]! - 100) * 255, Math.round(p[1]!) * 255, Math.round(p[2]!) * 200]));
+    positions.forEach((p, i) =>
+      expect(colors.slice(i * 3, i * 3 + 3)).toEqual([Math.round(p[0]! - 100) * 255, Math.round(p[1]!) * 255, Math.round(p[2]!) * 200]),
+    );
   });
 });
 
@@ -296,9 +387,13 @@ describe('glTF bad input', () => {
 
   it('rejects malformed JSON, schema violations, cycles and unsupported required extensions', async () => {
     await expect(openGltfBytes(new TextEncoder().encode('{"asset":'), '/t/x.gltf', noFiles)).rejects.toThrow(/not valid JSON/);
-    await expect(openGltfBytes(new TextEncoder().encode('{"asset":{"version":"2.0"},"meshes":[{"primitives":[{"attributes":{},"mode":9}]}]}'), '/t/x.gltf', noFiles)).rejects.toThrow(
-      /glTF JSON meshes\[0\]\.primitives\[0\]\.mode/,
-    );
+    await expect(
+      openGltfBytes(
+        new TextEncoder().encode('{"asset":{"version":"2.0"},"meshes":[{"primitives":[{"attributes":{},"mode":9}]}]}'),
+        '/t/x.gltf',
+        noFiles,
+      ),
+    ).rejects.toThrow(/glTF JSON meshes\[0\]\.primitives\[0\]\.mode/);
     const cycle = sceneFixture();
     (cycle.json.nodes[1] as { children?: number[] }).children = [0];
     await expect(open(cycle.glb())).rejects.toThrow(/node 0 is its own ancestor/);

@@ -12,7 +12,9 @@ describe('OBJ fuzz: every corrupt variant is a valid scan or a BadInputError', (
     const dir = path.resolve(repoRoot, '../shared/data/formats/obj');
     const magnolia = new Uint8Array(await readFile(path.join(dir, 'magnolia.obj')));
     // A 300-line prefix keeps each variant fast while covering colours, normals and usemtl.
-    const colored = new TextEncoder().encode((await readFile(path.join(dir, '1.2-with-color.obj'), 'utf8')).split('\n').slice(0, 300).join('\n'));
+    const colored = new TextEncoder().encode(
+      (await readFile(path.join(dir, '1.2-with-color.obj'), 'utf8')).split('\n').slice(0, 300).join('\n'),
+    );
     const mtl = new Uint8Array(await readFile(path.join(dir, '1.2-with-color.obj.mtl')));
     const random = prng(0x0b1);
     const outcomes = { ok: 0, 'bad-input': 0 };

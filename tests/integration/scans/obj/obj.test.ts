@@ -87,12 +87,16 @@ describe('OBJ real files', () => {
     for (const block of mtl.split('newmtl ').slice(1)) {
       const name = block.split('\n')[0]!.trim();
       const match = /\nKd ([\d.]+) ([\d.]+) ([\d.]+)/.exec(block)!;
-      kd.set(name, [1, 2, 3].map((i) => Math.round(Number(match[i]) * 255)));
+      kd.set(
+        name,
+        [1, 2, 3].map((i) => Math.round(Number(match[i]) * 255)),
+      );
     }
     const materials = reader.info.source!.materials as string[];
     const material = (await faceAttr(reader, 'material'))!.values;
     const color = (await faceAttr(reader, 'color'))!.values;
-    for (let f = 0; f < reader.info.faceCount; f++) expect(Array.from(color.subarray(f * 3, f * 3 + 3))).toEqual(kd.get(materials[material[f]!]!));
+    for (let f = 0; f < reader.info.faceCount; f++)
+      expect(Array.from(color.subarray(f * 3, f * 3 + 3))).toEqual(kd.get(materials[material[f]!]!));
     expect(Array.from(color.subarray(0, 3))).toEqual([85, 0, 170]); // material_0: Kd 0.333333 0 0.666667
   });
 

@@ -58,7 +58,8 @@ export class FieldStream {
   private readBits(pos: number, bits: number): number {
     const b = this.bytes;
     const i = pos >>> 3;
-    const window = (b[i] ?? 0) + (b[i + 1] ?? 0) * 0x100 + (b[i + 2] ?? 0) * 0x10000 + (b[i + 3] ?? 0) * 0x1000000 + (b[i + 4] ?? 0) * 0x100000000;
+    const window =
+      (b[i] ?? 0) + (b[i + 1] ?? 0) * 0x100 + (b[i + 2] ?? 0) * 0x10000 + (b[i + 3] ?? 0) * 0x1000000 + (b[i + 4] ?? 0) * 0x100000000;
     return Math.floor(window / 2 ** (pos & 7)) % 2 ** bits;
   }
 

@@ -84,7 +84,8 @@ class Describer {
     const node = parent ? child(parent, name) : undefined;
     if (!node) return fallback;
     const value = this.number(node.text, name);
-    if (node.attrs.type === 'ScaledInteger') return value * this.number(node.attrs.scale ?? '1', `${name} scale`) + this.number(node.attrs.offset ?? '0', `${name} offset`);
+    if (node.attrs.type === 'ScaledInteger')
+      return value * this.number(node.attrs.scale ?? '1', `${name} scale`) + this.number(node.attrs.offset ?? '0', `${name} offset`);
     return value;
   }
 
@@ -92,7 +93,8 @@ class Describer {
     const type = node.attrs.type;
     if (type === 'Float') {
       const precision = node.attrs.precision ?? 'double';
-      if (precision !== 'single' && precision !== 'double') this.fail(`prototype field ${name}: precision "${precision}" is neither single nor double`);
+      if (precision !== 'single' && precision !== 'double')
+        this.fail(`prototype field ${name}: precision "${precision}" is neither single nor double`);
       return { name, encoding: { kind: 'float', bytes: precision === 'single' ? 4 : 8 } };
     }
     if (type === 'Integer' || type === 'ScaledInteger') {
@@ -105,7 +107,9 @@ class Describer {
       const offset = type === 'ScaledInteger' ? this.number(node.attrs.offset ?? '0', `${name} offset`) : 0;
       return { name, encoding: { kind: 'integer', bits, minimum: Number(minimum), maximum: Number(maximum), scale, offset } };
     }
-    return this.fail(`prototype field ${name} has type "${type ?? '(none)'}"; only Float, Integer and ScaledInteger point fields are supported`);
+    return this.fail(
+      `prototype field ${name} has type "${type ?? '(none)'}"; only Float, Integer and ScaledInteger point fields are supported`,
+    );
   }
 
   /** Terminal prototype fields in bytestream order (depth-first, document order). */
@@ -123,7 +127,12 @@ class Describer {
     const pose = child(scan, 'pose');
     const r = pose ? child(pose, 'rotation') : undefined;
     const t = pose ? child(pose, 'translation') : undefined;
-    let rotation: [number, number, number, number] = [this.leaf(r, 'w', 1), this.leaf(r, 'x', 0), this.leaf(r, 'y', 0), this.leaf(r, 'z', 0)];
+    let rotation: [number, number, number, number] = [
+      this.leaf(r, 'w', 1),
+      this.leaf(r, 'x', 0),
+      this.leaf(r, 'y', 0),
+      this.leaf(r, 'z', 0),
+    ];
     const norm = Math.hypot(...rotation);
     if (!(norm > 1e-9) || !Number.isFinite(norm)) this.fail(`scan pose rotation quaternion has zero length`);
     rotation = rotation.map((v) => v / norm) as [number, number, number, number];
@@ -143,7 +152,8 @@ class Describer {
     const fileOffset = this.bigint(points.attrs.fileOffset, -1n, `scan ${index} points fileOffset`);
     const recordCount = this.bigint(points.attrs.recordCount, -1n, `scan ${index} points recordCount`);
     if (fileOffset < 0n || fileOffset > BigInt(Number.MAX_SAFE_INTEGER)) this.fail(`scan ${index} points: missing or invalid fileOffset`);
-    if (recordCount < 0n || recordCount > BigInt(Number.MAX_SAFE_INTEGER)) this.fail(`scan ${index} points: missing or invalid recordCount`);
+    if (recordCount < 0n || recordCount > BigInt(Number.MAX_SAFE_INTEGER))
+      this.fail(`scan ${index} points: missing or invalid recordCount`);
     const bounds = child(node, 'cartesianBounds');
     const colors = child(node, 'colorLimits');
     const colorLimits = colors

@@ -27,7 +27,8 @@ function u64(view: DataView, at: number, file: string, what: string): number {
 }
 
 export function parseFileHeader(bytes: Uint8Array, file: string, fileSize: number): E57FileHeader {
-  if (bytes.length < E57_HEADER_SIZE) throw new BadInputError(file, `file is ${bytes.length} bytes, shorter than the 48-byte E57 header`, { byte: 0 });
+  if (bytes.length < E57_HEADER_SIZE)
+    throw new BadInputError(file, `file is ${bytes.length} bytes, shorter than the 48-byte E57 header`, { byte: 0 });
   if (!hasE57Signature(bytes)) throw new BadInputError(file, `expected the signature "ASTM-E57"`, { byte: 0 });
   const view = new DataView(bytes.buffer, bytes.byteOffset, E57_HEADER_SIZE);
   const header: E57FileHeader = {
@@ -38,14 +39,23 @@ export function parseFileHeader(bytes: Uint8Array, file: string, fileSize: numbe
     xmlLogicalLength: u64(view, 32, file, 'XML length'),
     pageSize: u64(view, 40, file, 'page size'),
   };
-  if (header.majorVersion !== 1) throw new BadInputError(file, `unsupported E57 major version ${header.majorVersion} (expected 1)`, { byte: 8 });
+  if (header.majorVersion !== 1)
+    throw new BadInputError(file, `unsupported E57 major version ${header.majorVersion} (expected 1)`, { byte: 8 });
   // The standard fixes the page at 1024 bytes (1020 payload + 4 checksum).
   if (header.pageSize !== 1024) throw new BadInputError(file, `page size ${header.pageSize}, expected 1024`, { byte: 40 });
   if (header.filePhysicalLength !== fileSize)
-    throw new BadInputError(file, `header says the file is ${header.filePhysicalLength} bytes but it is ${fileSize} (truncated or padded)`, { byte: 16 });
+    throw new BadInputError(
+      file,
+      `header says the file is ${header.filePhysicalLength} bytes but it is ${fileSize} (truncated or padded)`,
+      { byte: 16 },
+    );
   if (header.filePhysicalLength % header.pageSize !== 0)
-    throw new BadInputError(file, `file length ${header.filePhysicalLength} is not a whole number of ${header.pageSize}-byte pages`, { byte: 16 });
+    throw new BadInputError(file, `file length ${header.filePhysicalLength} is not a whole number of ${header.pageSize}-byte pages`, {
+      byte: 16,
+    });
   if (header.xmlPhysicalOffset >= fileSize || header.xmlLogicalLength === 0)
-    throw new BadInputError(file, `XML section at ${header.xmlPhysicalOffset} (length ${header.xmlLogicalLength}) lies outside the file`, { byte: 24 });
+    throw new BadInputError(file, `XML section at ${header.xmlPhysicalOffset} (length ${header.xmlLogicalLength}) lies outside the file`, {
+      byte: 24,
+    });
   return header;
 }

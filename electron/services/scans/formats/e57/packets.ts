@@ -17,7 +17,8 @@ function u64(view: DataView, at: number): number {
 }
 
 export function parseSectionHeader(bytes: Uint8Array, file: string, physicalOffset: number): SectionHeader {
-  if (bytes[0] !== 1) throw new BadInputError(file, `expected a CompressedVector section (id 1), found section id ${bytes[0]}`, { byte: physicalOffset });
+  if (bytes[0] !== 1)
+    throw new BadInputError(file, `expected a CompressedVector section (id 1), found section id ${bytes[0]}`, { byte: physicalOffset });
   const view = new DataView(bytes.buffer, bytes.byteOffset, SECTION_HEADER_SIZE);
   return { sectionLogicalLength: u64(view, 8), dataPhysicalOffset: u64(view, 16), indexPhysicalOffset: u64(view, 24) };
 }
@@ -33,17 +34,22 @@ export function packetHead(head: Uint8Array): { type: number; length: number } {
  */
 export function splitDataPacket(packet: Uint8Array, expectedStreams: number, file: string, physicalOffset: number): Uint8Array[] {
   const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
-  if (packet.length < 6) throw new BadInputError(file, `data packet of ${packet.length} bytes is too short for its header`, { byte: physicalOffset });
+  if (packet.length < 6)
+    throw new BadInputError(file, `data packet of ${packet.length} bytes is too short for its header`, { byte: physicalOffset });
   const count = view.getUint16(4, true);
   if (count !== expectedStreams)
-    throw new BadInputError(file, `data packet has ${count} bytestreams, the prototype has ${expectedStreams} fields`, { byte: physicalOffset });
+    throw new BadInputError(file, `data packet has ${count} bytestreams, the prototype has ${expectedStreams} fields`, {
+      byte: physicalOffset,
+    });
   let at = 6 + 2 * count;
   if (at > packet.length) throw new BadInputError(file, `data packet buffer length table runs past the packet`, { byte: physicalOffset });
   const buffers: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
     const length = view.getUint16(6 + 2 * i, true);
     if (at + length > packet.length)
-      throw new BadInputError(file, `bytestream ${i} (${length} bytes) runs past the end of its ${packet.length}-byte data packet`, { byte: physicalOffset });
+      throw new BadInputError(file, `bytestream ${i} (${length} bytes) runs past the end of its ${packet.length}-byte data packet`, {
+        byte: physicalOffset,
+      });
     buffers.push(packet.subarray(at, at + length));
     at += length;
   }

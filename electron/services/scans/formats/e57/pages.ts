@@ -75,7 +75,9 @@ export class PagedReader {
     const pages = Math.min(PAGES_PER_BLOCK, totalPages - firstPage);
     const bytes = await this.source.read(firstPage * PAGE_SIZE, pages * PAGE_SIZE);
     if (bytes.length < pages * PAGE_SIZE)
-      throw new BadInputError(this.file, `page is truncated: expected ${PAGE_SIZE} bytes`, { byte: firstPage * PAGE_SIZE + Math.floor(bytes.length / PAGE_SIZE) * PAGE_SIZE });
+      throw new BadInputError(this.file, `page is truncated: expected ${PAGE_SIZE} bytes`, {
+        byte: firstPage * PAGE_SIZE + Math.floor(bytes.length / PAGE_SIZE) * PAGE_SIZE,
+      });
     for (let p = 0; p < pages; p++) {
       const at = p * PAGE_SIZE;
       const computed = crc32c(bytes, at, at + PAGE_PAYLOAD);

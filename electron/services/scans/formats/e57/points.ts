@@ -15,9 +15,15 @@ export interface PointBatch {
 /** Row-major 3x3 rotation from a unit quaternion (w, x, y, z). */
 export function rotationMatrix([w, x, y, z]: Pose['rotation']): number[] {
   return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    2 * (x * y + w * z),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - w * x),
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    1 - 2 * (x * x + y * y),
   ];
 }
 
@@ -64,7 +70,10 @@ export class PointConverter {
       this.coord = spherical;
       this.invalidState = index('sphericalInvalidState');
     } else {
-      throw new BadInputError(file, `scan ${scan.index} ("${scan.name}") has neither cartesianX/Y/Z nor sphericalRange/Azimuth/Elevation fields`);
+      throw new BadInputError(
+        file,
+        `scan ${scan.index} ("${scan.name}") has neither cartesianX/Y/Z nor sphericalRange/Azimuth/Elevation fields`,
+      );
     }
     const color = [index('colorRed'), index('colorGreen'), index('colorBlue')] as [number, number, number];
     this.colorFields = color.every((i) => i >= 0) ? color : null;
@@ -92,7 +101,17 @@ export class PointConverter {
     const xyz = new Float64Array(count * 3);
     const color = rgb ? new Uint8Array(count * 3) : null;
     const intensity = inten ? new Float32Array(count) : null;
-    const [r00, r01, r02, r10, r11, r12, r20, r21, r22] = this.rotation as [number, number, number, number, number, number, number, number, number];
+    const [r00, r01, r02, r10, r11, r12, r20, r21, r22] = this.rotation as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const [tx, ty, tz] = this.scan.pose.translation;
     const spherical = this.coordinates === 'spherical';
     let n = 0;
@@ -101,7 +120,9 @@ export class PointConverter {
       if (state && state[i] !== 0) continue;
       let x: number, y: number, z: number;
       if (spherical) {
-        const range = a[i]!, azimuth = b[i]!, elevation = c[i]!;
+        const range = a[i]!,
+          azimuth = b[i]!,
+          elevation = c[i]!;
         x = range * Math.cos(elevation) * Math.cos(azimuth);
         y = range * Math.cos(elevation) * Math.sin(azimuth);
         z = range * Math.sin(elevation);

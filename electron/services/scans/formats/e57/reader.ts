@@ -26,7 +26,13 @@ interface ScanSummary {
   max: [number, number, number];
 }
 
-async function* scanPoints(source: ByteSource, file: string, scan: ScanDesc, converter: PointConverter, signal?: AbortSignal): AsyncGenerator<PointBatch> {
+async function* scanPoints(
+  source: ByteSource,
+  file: string,
+  scan: ScanDesc,
+  converter: PointConverter,
+  signal?: AbortSignal,
+): AsyncGenerator<PointBatch> {
   const paged = new PagedReader(source, file);
   for await (const records of readRecords(paged, scan, file, signal)) yield converter.convert(records);
 }
@@ -119,7 +125,11 @@ function infoFor(file: string, headerVersion: string, description: E57Descriptio
       library: description.library,
       file,
     },
-    source: { format: 'e57', guid: description.guid, scans: scans.map((s) => ({ name: s.desc.name, pose: s.desc.pose, records: s.desc.recordCount })) },
+    source: {
+      format: 'e57',
+      guid: description.guid,
+      scans: scans.map((s) => ({ name: s.desc.name, pose: s.desc.pose, records: s.desc.recordCount })),
+    },
   };
 }
 
@@ -160,10 +170,9 @@ class E57Reader implements ScanReader {
     };
     for (const [s, scan] of this.scans.entries()) {
       for await (const batch of scanPoints(this.source, this.file, scan.desc, scan.converter, options.signal)) {
-        for (let i = 0; i < batch.count; ) {
+        for (let i = 0; i < batch.count;) {
           const n = Math.min(batch.count - i, capacity - fill);
-          for (let j = 0; j < n; j++)
-            for (let k = 0; k < 3; k++) positions[(fill + j) * 3 + k] = batch.xyz[(i + j) * 3 + k]! - origin[k]!;
+          for (let j = 0; j < n; j++) for (let k = 0; k < 3; k++) positions[(fill + j) * 3 + k] = batch.xyz[(i + j) * 3 + k]! - origin[k]!;
           if (color) {
             if (batch.color) color.set(batch.color.subarray(i * 3, (i + n) * 3), fill * 3);
             else color.fill(0, fill * 3, (fill + n) * 3);
@@ -205,7 +214,8 @@ export async function openE57Source(source: ByteSource, path: string): Promise<S
   if (source.size < PAGE_SIZE) throw new BadInputError(file, `file is ${source.size} bytes, shorter than one 1024-byte page`, { byte: 0 });
   const paged = new PagedReader(source, file);
   await paged.read(0, E57_HEADER_SIZE); // verifies page 0's checksum
-  if (header.xmlLogicalLength > MAX_XML_BYTES) throw new BadInputError(file, `XML section length ${header.xmlLogicalLength} is implausible`, { byte: 32 });
+  if (header.xmlLogicalLength > MAX_XML_BYTES)
+    throw new BadInputError(file, `XML section length ${header.xmlLogicalLength} is implausible`, { byte: 32 });
   const xml = await paged.read(physicalToLogical(header.xmlPhysicalOffset), header.xmlLogicalLength);
   const description = describeE57(parseXml(xml, file, header.xmlPhysicalOffset), file, header.xmlPhysicalOffset);
   const scans: ScanSummary[] = [];

@@ -18,15 +18,22 @@ export interface RecordBatch {
 export async function* readRecords(paged: PagedReader, scan: ScanDesc, file: string, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
   if (scan.recordCount === 0) return;
   const where = `scan ${scan.index} ("${scan.name}")`;
-  if (isInChecksum(scan.fileOffset)) throw new BadInputError(file, `${where}: points fileOffset ${scan.fileOffset} points into a page checksum`, { byte: scan.fileOffset });
+  if (isInChecksum(scan.fileOffset))
+    throw new BadInputError(file, `${where}: points fileOffset ${scan.fileOffset} points into a page checksum`, { byte: scan.fileOffset });
   const sectionStart = physicalToLogical(scan.fileOffset);
   const header = parseSectionHeader(await paged.read(sectionStart, SECTION_HEADER_SIZE), file, scan.fileOffset);
   const sectionEnd = sectionStart + header.sectionLogicalLength;
   if (sectionEnd > paged.logicalLength)
-    throw new BadInputError(file, `${where}: binary section claims ${header.sectionLogicalLength} bytes, past the end of the file (truncated?)`, { byte: scan.fileOffset });
+    throw new BadInputError(
+      file,
+      `${where}: binary section claims ${header.sectionLogicalLength} bytes, past the end of the file (truncated?)`,
+      { byte: scan.fileOffset },
+    );
   let pos = physicalToLogical(header.dataPhysicalOffset);
   if (isInChecksum(header.dataPhysicalOffset) || pos < sectionStart + SECTION_HEADER_SIZE || pos >= sectionEnd)
-    throw new BadInputError(file, `${where}: first data packet offset ${header.dataPhysicalOffset} lies outside its section`, { byte: scan.fileOffset + 16 });
+    throw new BadInputError(file, `${where}: first data packet offset ${header.dataPhysicalOffset} lies outside its section`, {
+      byte: scan.fileOffset + 16,
+    });
 
   const streams = scan.fields.map((f) => new FieldStream(f.encoding));
   if (streams.every((s) => s.available() === Infinity))
@@ -35,7 +42,9 @@ export async function* readRecords(paged: PagedReader, scan: ScanDesc, file: str
   while (remaining > 0) {
     signal?.throwIfAborted();
     if (pos + PACKET_HEADER_SIZE > sectionEnd)
-      throw new BadInputError(file, `${where}: section ends after ${scan.recordCount - remaining} of ${scan.recordCount} records`, { byte: logicalToPhysical(pos) });
+      throw new BadInputError(file, `${where}: section ends after ${scan.recordCount - remaining} of ${scan.recordCount} records`, {
+        byte: logicalToPhysical(pos),
+      });
     const { type, length } = packetHead(await paged.read(pos, PACKET_HEADER_SIZE));
     if (pos + length > sectionEnd)
       throw new BadInputError(file, `${where}: ${length}-byte packet runs past the end of its section`, { byte: logicalToPhysical(pos) });
@@ -53,7 +62,9 @@ export async function* readRecords(paged: PagedReader, scan: ScanDesc, file: str
         yield { count, columns };
       }
     } else if (type !== PACKET_TYPE.index && type !== PACKET_TYPE.empty) {
-      throw new BadInputError(file, `${where}: unknown packet type ${type} (expected 0 index, 1 data or 2 empty)`, { byte: logicalToPhysical(pos) });
+      throw new BadInputError(file, `${where}: unknown packet type ${type} (expected 0 index, 1 data or 2 empty)`, {
+        byte: logicalToPhysical(pos),
+      });
     }
     pos += length;
   }

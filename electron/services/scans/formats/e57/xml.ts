@@ -18,7 +18,11 @@ type OrderedNode = Record<string, unknown>;
  * applies the transform twice to self-closing tags.
  */
 const NAME_PREFIX = '\u0001';
-const unprefix = (name: string) => name.replace(/^\u0001+/, '');
+const unprefix = (name: string) => {
+  let start = 0;
+  while (name.startsWith(NAME_PREFIX, start)) start += NAME_PREFIX.length;
+  return name.slice(start);
+};
 
 function toElement(node: OrderedNode): XmlElement | null {
   const name = Object.keys(node).find((k) => k !== ':@' && k !== '#text');
@@ -48,9 +52,13 @@ export function parseXml(bytes: Uint8Array, file: string, xmlOffset: number): Xm
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, end));
   const valid = XMLValidator.validate(text);
   if (valid !== true)
-    throw new BadInputError(file, `XML section (at byte ${xmlOffset}) is malformed: ${valid.err.msg} (XML line ${valid.err.line}, column ${valid.err.col})`, {
-      byte: xmlOffset,
-    });
+    throw new BadInputError(
+      file,
+      `XML section (at byte ${xmlOffset}) is malformed: ${valid.err.msg} (XML line ${valid.err.line}, column ${valid.err.col})`,
+      {
+        byte: xmlOffset,
+      },
+    );
   const parser = new XMLParser({
     preserveOrder: true,
     ignoreAttributes: false,
@@ -67,7 +75,11 @@ export function parseXml(bytes: Uint8Array, file: string, xmlOffset: number): Xm
   try {
     nodes = parser.parse(text) as OrderedNode[];
   } catch (err) {
-    throw new BadInputError(file, `XML section (at byte ${xmlOffset}) cannot be parsed: ${err instanceof Error ? err.message : String(err)}`, { byte: xmlOffset });
+    throw new BadInputError(
+      file,
+      `XML section (at byte ${xmlOffset}) cannot be parsed: ${err instanceof Error ? err.message : String(err)}`,
+      { byte: xmlOffset },
+    );
   }
   const roots = nodes.map(toElement).filter((e): e is XmlElement => e !== null);
   const root = roots.find((e) => e.name === 'e57Root');

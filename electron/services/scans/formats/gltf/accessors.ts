@@ -64,7 +64,11 @@ function readStrided(
   const step = stride ?? elementSize;
   if (step < elementSize) throw new BadInputError(file, `${what}: byteStride ${step} is smaller than one element (${elementSize} bytes)`);
   const end = byteOffset + (count - 1) * step + elementSize;
-  if (end > bytes.length) throw new BadInputError(file, `${what}: ${count} elements from byte ${byteOffset} (stride ${step}) need ${end} bytes, its bufferView has ${bytes.length}`);
+  if (end > bytes.length)
+    throw new BadInputError(
+      file,
+      `${what}: ${count} elements from byte ${byteOffset} (stride ${step}) need ${end} bytes, its bufferView has ${bytes.length}`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = COMPONENT_BYTES[type];
   for (let i = 0; i < count; i++) {
@@ -96,7 +100,10 @@ export class AccessorReader {
     const bytes = a.bufferView === undefined ? null : this.buffers.view(a.bufferView);
     // readStrided re-checks, but the size must be known to fit before the output is allocated.
     if (bytes && a.byteOffset + (a.count - 1) * COMPONENT_BYTES[a.componentType] * components > bytes.length)
-      throw new BadInputError(this.file, `${what}: ${a.count} elements from byte ${a.byteOffset} do not fit in bufferView ${a.bufferView} (${bytes.length} bytes)`);
+      throw new BadInputError(
+        this.file,
+        `${what}: ${a.count} elements from byte ${a.byteOffset} do not fit in bufferView ${a.bufferView} (${bytes.length} bytes)`,
+      );
     const values = new Float64Array(a.count * components);
     if (bytes) {
       const stride = item(this.doc.bufferViews, a.bufferView!, 'bufferView', this.file).byteStride;
@@ -106,9 +113,29 @@ export class AccessorReader {
       const { count, indices, values: sparseValues } = a.sparse;
       if (count > a.count) throw new BadInputError(this.file, `${what}: sparse count ${count} exceeds the accessor count ${a.count}`);
       const at = new Float64Array(count);
-      readStrided(this.buffers.view(indices.bufferView), indices.byteOffset, undefined, count, 1, indices.componentType, at, `${what} sparse indices`, this.file);
+      readStrided(
+        this.buffers.view(indices.bufferView),
+        indices.byteOffset,
+        undefined,
+        count,
+        1,
+        indices.componentType,
+        at,
+        `${what} sparse indices`,
+        this.file,
+      );
       const replacement = new Float64Array(count * components);
-      readStrided(this.buffers.view(sparseValues.bufferView), sparseValues.byteOffset, undefined, count, components, a.componentType, replacement, `${what} sparse values`, this.file);
+      readStrided(
+        this.buffers.view(sparseValues.bufferView),
+        sparseValues.byteOffset,
+        undefined,
+        count,
+        components,
+        a.componentType,
+        replacement,
+        `${what} sparse values`,
+        this.file,
+      );
       for (let s = 0; s < count; s++) {
         const target = at[s]!;
         if (target >= a.count) throw new BadInputError(this.file, `${what}: sparse index ${target} is out of range (count ${a.count})`);
@@ -128,7 +155,8 @@ export class AccessorReader {
     const out = new Uint32Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (v >= vertexCount) throw new BadInputError(this.file, `accessor ${index}: index ${v} at position ${i} is out of range (${vertexCount} vertices)`);
+      if (v >= vertexCount)
+        throw new BadInputError(this.file, `accessor ${index}: index ${v} at position ${i} is out of range (${vertexCount} vertices)`);
       out[i] = v;
     }
     return out;

@@ -5,7 +5,6 @@ import type { ResourceLoader } from '../obj/resources';
 import type { GltfDocument, MeshoptView } from './schema';
 import { item } from './schema';
 
-
 /** A declared buffer larger than this is a corrupt length, not a scan (and would exhaust memory). */
 const MAX_BUFFER_BYTES = 2 ** 31 - 1;
 
@@ -23,7 +22,8 @@ function decodeDataUri(uri: string, file: string, what: string): Uint8Array {
 /** Bytes named by a glTF uri: a data URI or a path relative to the glTF file. */
 export async function loadUri(uri: string, baseDir: string, load: ResourceLoader, file: string, what: string): Promise<Uint8Array | null> {
   if (uri.startsWith('data:')) return decodeDataUri(uri, file, what);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) throw new BadInputError(file, `${what}: remote uri "${uri.slice(0, 80)}" cannot be read offline`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
+    throw new BadInputError(file, `${what}: remote uri "${uri.slice(0, 80)}" cannot be read offline`);
   let relative: string;
   try {
     relative = decodeURIComponent(uri);
@@ -46,7 +46,8 @@ export class BufferStore {
   static async load(doc: GltfDocument, bin: Uint8Array | null, baseDir: string, load: ResourceLoader, file: string): Promise<BufferStore> {
     const store = new BufferStore(doc, file);
     for (const [i, buffer] of doc.buffers.entries()) {
-      if (buffer.byteLength > MAX_BUFFER_BYTES) throw new BadInputError(file, `buffer ${i} declares ${buffer.byteLength} bytes, more than this reader accepts`);
+      if (buffer.byteLength > MAX_BUFFER_BYTES)
+        throw new BadInputError(file, `buffer ${i} declares ${buffer.byteLength} bytes, more than this reader accepts`);
       let bytes: Uint8Array | null = null;
       if (buffer.uri !== undefined) {
         bytes = await loadUri(buffer.uri, baseDir, load, file, `buffer ${i}`);
@@ -73,7 +74,10 @@ export class BufferStore {
   private slice(buffer: number, byteOffset: number, byteLength: number, what: string): Uint8Array {
     const bytes = this.bufferBytes(buffer, what);
     if (byteOffset + byteLength > bytes.length)
-      throw new BadInputError(this.file, `${what}: bytes ${byteOffset}..${byteOffset + byteLength} lie outside buffer ${buffer} (${bytes.length} bytes)`);
+      throw new BadInputError(
+        this.file,
+        `${what}: bytes ${byteOffset}..${byteOffset + byteLength} lie outside buffer ${buffer} (${bytes.length} bytes)`,
+      );
     return bytes.subarray(byteOffset, byteOffset + byteLength);
   }
 
@@ -93,14 +97,19 @@ export class BufferStore {
   private decodeMeshopt(index: number, m: MeshoptView, viewLength: number): Uint8Array {
     const what = `bufferView ${index} (meshopt ${m.mode})`;
     const size = m.count * m.byteStride;
-    if (size > viewLength) throw new BadInputError(this.file, `${what}: ${m.count} x ${m.byteStride} bytes exceed the view's byteLength ${viewLength}`);
-    if (m.mode === 'ATTRIBUTES' && m.byteStride % 4 !== 0) throw new BadInputError(this.file, `${what}: byteStride ${m.byteStride} is not a multiple of 4`);
-    if (m.mode !== 'ATTRIBUTES' && m.byteStride !== 2 && m.byteStride !== 4) throw new BadInputError(this.file, `${what}: byteStride must be 2 or 4`);
+    if (size > viewLength)
+      throw new BadInputError(this.file, `${what}: ${m.count} x ${m.byteStride} bytes exceed the view's byteLength ${viewLength}`);
+    if (m.mode === 'ATTRIBUTES' && m.byteStride % 4 !== 0)
+      throw new BadInputError(this.file, `${what}: byteStride ${m.byteStride} is not a multiple of 4`);
+    if (m.mode !== 'ATTRIBUTES' && m.byteStride !== 2 && m.byteStride !== 4)
+      throw new BadInputError(this.file, `${what}: byteStride must be 2 or 4`);
     if (m.mode === 'TRIANGLES' && m.count % 3 !== 0) throw new BadInputError(this.file, `${what}: count ${m.count} is not a multiple of 3`);
-    if (m.mode !== 'ATTRIBUTES' && m.filter !== 'NONE') throw new BadInputError(this.file, `${what}: filter ${m.filter} only applies to ATTRIBUTES`);
+    if (m.mode !== 'ATTRIBUTES' && m.filter !== 'NONE')
+      throw new BadInputError(this.file, `${what}: filter ${m.filter} only applies to ATTRIBUTES`);
     const filterStrides: Record<string, number[]> = { OCTAHEDRAL: [4, 8], QUATERNION: [8], COLOR: [4, 8] };
     const allowed = filterStrides[m.filter];
-    if (allowed && !allowed.includes(m.byteStride)) throw new BadInputError(this.file, `${what}: filter ${m.filter} needs byteStride ${allowed.join(' or ')}`);
+    if (allowed && !allowed.includes(m.byteStride))
+      throw new BadInputError(this.file, `${what}: filter ${m.filter} needs byteStride ${allowed.join(' or ')}`);
     const source = this.slice(m.buffer, m.byteOffset, m.byteLength, what);
     const target = new Uint8Array(viewLength);
     try {

@@ -15,7 +15,12 @@ import type { Accessor, GltfDocument, Primitive } from './schema';
 import { item } from './schema';
 
 /** Extensions that change how geometry is stored and that this reader decodes. */
-const GEOMETRY_EXTENSIONS = new Set(['KHR_mesh_quantization', 'EXT_meshopt_compression', 'KHR_meshopt_compression', 'KHR_draco_mesh_compression']);
+const GEOMETRY_EXTENSIONS = new Set([
+  'KHR_mesh_quantization',
+  'EXT_meshopt_compression',
+  'KHR_meshopt_compression',
+  'KHR_draco_mesh_compression',
+]);
 /** Extensions that only affect appearance; the geometry reads correctly without them. */
 const APPEARANCE_ONLY = /^(KHR_materials_|KHR_texture_|EXT_texture_|KHR_lights_|EXT_lights_|KHR_xmp|KHR_animation_pointer)/;
 
@@ -69,7 +74,8 @@ class GltfBuilder {
       if (APPEARANCE_ONLY.test(ext)) this.warnings.push(`required extension ${ext} is not applied (appearance only)`);
       else throw new BadInputError(this.file, `requires glTF extension ${ext}, which this reader does not support`);
     }
-    if (this.doc.extensionsUsed.includes('EXT_mesh_gpu_instancing')) this.warnings.push('EXT_mesh_gpu_instancing ignored: each mesh is placed once');
+    if (this.doc.extensionsUsed.includes('EXT_mesh_gpu_instancing'))
+      this.warnings.push('EXT_mesh_gpu_instancing ignored: each mesh is placed once');
   }
 
   /** Index into `textures` of a material's base colour image, decoding it once; -1 without one. */
@@ -111,7 +117,10 @@ class GltfBuilder {
     }
   }
 
-  private async primitiveData(primitive: Primitive, what: string): Promise<{ vertexCount: number; get: (semantic: string) => AccessorData | null; order: Uint32Array | null }> {
+  private async primitiveData(
+    primitive: Primitive,
+    what: string,
+  ): Promise<{ vertexCount: number; get: (semantic: string) => AccessorData | null; order: Uint32Array | null }> {
     const draco = primitive.extensions?.KHR_draco_mesh_compression;
     if (draco) {
       const accessors: Record<string, Accessor> = {};
@@ -128,7 +137,8 @@ class GltfBuilder {
       let data = cache.get(semantic);
       if (!data) {
         data = this.accessors.read(index);
-        if (data.count !== vertexCount) throw new BadInputError(this.file, `${what}: ${semantic} has ${data.count} elements, POSITION has ${vertexCount}`);
+        if (data.count !== vertexCount)
+          throw new BadInputError(this.file, `${what}: ${semantic} has ${data.count} elements, POSITION has ${vertexCount}`);
         cache.set(semantic, data);
       }
       return data;
@@ -154,7 +164,9 @@ class GltfBuilder {
     const world = new Float64Array(vertexCount * 3);
     const pv = position.values;
     for (let i = 0; i < vertexCount; i++) {
-      const x = pv[i * 3]!, y = pv[i * 3 + 1]!, z = pv[i * 3 + 2]!;
+      const x = pv[i * 3]!,
+        y = pv[i * 3 + 1]!,
+        z = pv[i * 3 + 2]!;
       for (let k = 0; k < 3; k++) world[i * 3 + k] = m[k]! * x + m[4 + k]! * y + m[8 + k]! * z + m[12 + k]!;
     }
     for (const v of world) if (!Number.isFinite(v)) throw new BadInputError(this.file, `${what}: POSITION holds a non-finite value`);
@@ -162,10 +174,12 @@ class GltfBuilder {
     let color: Uint8Array | null = null;
     const colorData = get('COLOR_0');
     if (colorData) {
-      if (colorData.components !== 3 && colorData.components !== 4) throw new BadInputError(this.file, `${what}: COLOR_0 must be VEC3 or VEC4`);
+      if (colorData.components !== 3 && colorData.components !== 4)
+        throw new BadInputError(this.file, `${what}: COLOR_0 must be VEC3 or VEC4`);
       color = new Uint8Array(vertexCount * 3);
       for (let i = 0; i < vertexCount; i++)
-        for (let k = 0; k < 3; k++) color[i * 3 + k] = Math.max(0, Math.min(255, Math.round(colorData.values[i * colorData.components + k]! * 255)));
+        for (let k = 0; k < 3; k++)
+          color[i * 3 + k] = Math.max(0, Math.min(255, Math.round(colorData.values[i * colorData.components + k]! * 255)));
     }
 
     let normal: Float32Array | null = null;
@@ -174,15 +188,21 @@ class GltfBuilder {
       const n = normalMatrix(m);
       normal = new Float32Array(vertexCount * 3);
       for (let i = 0; i < vertexCount; i++) {
-        const x = normalData.values[i * 3]!, y = normalData.values[i * 3 + 1]!, z = normalData.values[i * 3 + 2]!;
-        const tx = n[0]! * x + n[1]! * y + n[2]! * z, ty = n[3]! * x + n[4]! * y + n[5]! * z, tz = n[6]! * x + n[7]! * y + n[8]! * z;
+        const x = normalData.values[i * 3]!,
+          y = normalData.values[i * 3 + 1]!,
+          z = normalData.values[i * 3 + 2]!;
+        const tx = n[0]! * x + n[1]! * y + n[2]! * z,
+          ty = n[3]! * x + n[4]! * y + n[5]! * z,
+          tz = n[6]! * x + n[7]! * y + n[8]! * z;
         const len = Math.hypot(tx, ty, tz) || 1;
         normal.set([tx / len, ty / len, tz / len], i * 3);
       }
     }
 
     const isPoints = primitive.mode === MODE.points;
-    const triangles = isPoints ? new Uint32Array(0) : triangulate(primitive.mode, order ?? Uint32Array.from({ length: vertexCount }, (_, i) => i));
+    const triangles = isPoints
+      ? new Uint32Array(0)
+      : triangulate(primitive.mode, order ?? Uint32Array.from({ length: vertexCount }, (_, i) => i));
     const { texture, texCoord } = isPoints ? { texture: -1, texCoord: 0 } : await this.baseColorTexture(primitive.material);
     const uvData = isPoints ? null : get(`TEXCOORD_${texCoord}`);
     if (uvData && uvData.components !== 2) throw new BadInputError(this.file, `${what}: TEXCOORD_${texCoord} must be VEC2`);
@@ -236,7 +256,15 @@ class GltfBuilder {
     if (color) attributes.push({ name: 'color', type: 'uint8', components: 3, values: color });
     if (normal) attributes.push({ name: 'normal', type: 'float32', components: 3, values: normal });
     const mesh: ScanMesh | null =
-      faceCount > 0 ? { indices, cornerUvs, faceTexture, textures: this.textures, faceAttributes: [{ name: 'material', type: 'uint16', components: 1, values: material }] } : null;
+      faceCount > 0
+        ? {
+            indices,
+            cornerUvs,
+            faceTexture,
+            textures: this.textures,
+            faceAttributes: [{ name: 'material', type: 'uint16', components: 1, values: material }],
+          }
+        : null;
     const extra: Record<string, string | number | boolean> = {
       primitives: parts.length,
       pointPrimitives: parts.filter((p) => p.triangles.length === 0).length,
@@ -270,7 +298,13 @@ class GltfBuilder {
   }
 }
 
-export async function buildGltf(doc: GltfDocument, bin: Uint8Array | null, baseDir: string, load: ResourceLoader, file: string): Promise<InMemoryScan> {
+export async function buildGltf(
+  doc: GltfDocument,
+  bin: Uint8Array | null,
+  baseDir: string,
+  load: ResourceLoader,
+  file: string,
+): Promise<InMemoryScan> {
   const buffers = await BufferStore.load(doc, bin, baseDir, load, file);
   const accessors = new AccessorReader(doc, buffers, file);
   return new GltfBuilder(doc, accessors, buffers, baseDir, load, file).build();

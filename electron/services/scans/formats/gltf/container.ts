@@ -25,13 +25,15 @@ function parseJson(bytes: Uint8Array, file: string, offset: number): unknown {
 }
 
 export function parseGlb(bytes: Uint8Array, file: string): GltfContainer {
-  if (bytes.length < 20) throw new BadInputError(file, `GLB is ${bytes.length} bytes, shorter than its header and first chunk header`, { byte: 0 });
+  if (bytes.length < 20)
+    throw new BadInputError(file, `GLB is ${bytes.length} bytes, shorter than its header and first chunk header`, { byte: 0 });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== GLB_MAGIC) throw new BadInputError(file, `expected the GLB magic "glTF"`, { byte: 0 });
   const version = view.getUint32(4, true);
   if (version !== 2) throw new BadInputError(file, `GLB version ${version}, expected 2`, { byte: 4 });
   const length = view.getUint32(8, true);
-  if (length > bytes.length) throw new BadInputError(file, `GLB header length ${length} exceeds the file size ${bytes.length} (truncated)`, { byte: 8 });
+  if (length > bytes.length)
+    throw new BadInputError(file, `GLB header length ${length} exceeds the file size ${bytes.length} (truncated)`, { byte: 8 });
   if (length < 20) throw new BadInputError(file, `GLB header length ${length} is too small`, { byte: 8 });
   let json: unknown = undefined;
   let jsonOffset = 20;
@@ -42,8 +44,10 @@ export function parseGlb(bytes: Uint8Array, file: string): GltfContainer {
     const chunkLength = view.getUint32(at, true);
     const chunkType = view.getUint32(at + 4, true);
     const start = at + 8;
-    if (start + chunkLength > length) throw new BadInputError(file, `chunk of ${chunkLength} bytes at ${at} runs past the GLB length ${length}`, { byte: at });
-    if (chunk === 0 && chunkType !== CHUNK_JSON) throw new BadInputError(file, `first chunk must be JSON, found type 0x${chunkType.toString(16)}`, { byte: at + 4 });
+    if (start + chunkLength > length)
+      throw new BadInputError(file, `chunk of ${chunkLength} bytes at ${at} runs past the GLB length ${length}`, { byte: at });
+    if (chunk === 0 && chunkType !== CHUNK_JSON)
+      throw new BadInputError(file, `first chunk must be JSON, found type 0x${chunkType.toString(16)}`, { byte: at + 4 });
     if (chunk === 0) {
       json = parseJson(bytes.subarray(start, start + chunkLength), file, start);
       jsonOffset = start;

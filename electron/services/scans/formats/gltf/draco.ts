@@ -23,7 +23,17 @@ const BYTES: Record<ComponentType, number> = { 5120: 1, 5121: 1, 5122: 2, 5123: 
 function heapCopy(m: DecoderModule, type: ComponentType, ptr: number, length: number): Float64Array {
   const offset = ptr / BYTES[type];
   const heap =
-    type === 5126 ? m.HEAPF32 : type === 5121 ? m.HEAPU8 : type === 5120 ? m.HEAP8 : type === 5123 ? m.HEAPU16 : type === 5122 ? m.HEAP16 : m.HEAPU32;
+    type === 5126
+      ? m.HEAPF32
+      : type === 5121
+        ? m.HEAPU8
+        : type === 5120
+          ? m.HEAP8
+          : type === 5123
+            ? m.HEAPU16
+            : type === 5122
+              ? m.HEAP16
+              : m.HEAPU32;
   return Float64Array.from(heap.subarray(offset, offset + length));
 }
 
@@ -57,11 +67,17 @@ export async function decodeDraco(
       const accessor = accessors[semantic];
       if (!accessor) continue;
       const attribute = decoder.GetAttributeByUniqueId(geometry, id);
-      if ((attribute as unknown as { ptr: number }).ptr === 0) throw new BadInputError(file, `${what}: Draco data has no attribute with id ${id} (${semantic})`);
+      if ((attribute as unknown as { ptr: number }).ptr === 0)
+        throw new BadInputError(file, `${what}: Draco data has no attribute with id ${id} (${semantic})`);
       const components = attribute.num_components();
       if (components !== TYPE_COMPONENTS[accessor.type])
-        throw new BadInputError(file, `${what}: ${semantic} has ${components} components in the Draco data, the accessor says ${accessor.type}`);
-      const dataType = { 5120: m.DT_INT8, 5121: m.DT_UINT8, 5122: m.DT_INT16, 5123: m.DT_UINT16, 5125: m.DT_UINT32, 5126: m.DT_FLOAT32 }[accessor.componentType];
+        throw new BadInputError(
+          file,
+          `${what}: ${semantic} has ${components} components in the Draco data, the accessor says ${accessor.type}`,
+        );
+      const dataType = { 5120: m.DT_INT8, 5121: m.DT_UINT8, 5122: m.DT_INT16, 5123: m.DT_UINT16, 5125: m.DT_UINT32, 5126: m.DT_FLOAT32 }[
+        accessor.componentType
+      ];
       const length = vertexCount * components;
       const byteLength = length * BYTES[accessor.componentType];
       const ptr = m._malloc(byteLength);
@@ -85,7 +101,8 @@ export async function decodeDraco(
       } finally {
         m._free(ptr);
       }
-      for (const i of indices) if (i >= vertexCount) throw new BadInputError(file, `${what}: Draco index ${i} out of range (${vertexCount} points)`);
+      for (const i of indices)
+        if (i >= vertexCount) throw new BadInputError(file, `${what}: Draco index ${i} out of range (${vertexCount} points)`);
     }
     return { vertexCount, indices, attributes };
   } catch (err) {

@@ -25,10 +25,22 @@ export function fromTrs(t: number[] = [0, 0, 0], q: number[] = [0, 0, 0, 1], s: 
   const [x, y, z, w] = q as [number, number, number, number];
   const [sx, sy, sz] = s as [number, number, number];
   return Float64Array.of(
-    (1 - 2 * (y * y + z * z)) * sx, 2 * (x * y + z * w) * sx, 2 * (x * z - y * w) * sx, 0,
-    2 * (x * y - z * w) * sy, (1 - 2 * (x * x + z * z)) * sy, 2 * (y * z + x * w) * sy, 0,
-    2 * (x * z + y * w) * sz, 2 * (y * z - x * w) * sz, (1 - 2 * (x * x + y * y)) * sz, 0,
-    t[0]!, t[1]!, t[2]!, 1,
+    (1 - 2 * (y * y + z * z)) * sx,
+    2 * (x * y + z * w) * sx,
+    2 * (x * z - y * w) * sx,
+    0,
+    2 * (x * y - z * w) * sy,
+    (1 - 2 * (x * x + z * z)) * sy,
+    2 * (y * z + x * w) * sy,
+    0,
+    2 * (x * z + y * w) * sz,
+    2 * (y * z - x * w) * sz,
+    (1 - 2 * (x * x + y * y)) * sz,
+    0,
+    t[0]!,
+    t[1]!,
+    t[2]!,
+    1,
   );
 }
 
@@ -43,9 +55,15 @@ export function normalMatrix(m: Mat4): number[] {
   const k = det === 0 ? 0 : 1 / det;
   // (M^-1)^T = cofactor matrix / det
   return [
-    (e * i - f * h) * k, -(d * i - f * g) * k, (d * h - e * g) * k,
-    -(b * i - c * h) * k, (a * i - c * g) * k, -(a * h - b * g) * k,
-    (b * f - c * e) * k, -(a * f - c * d) * k, (a * e - b * d) * k,
+    (e * i - f * h) * k,
+    -(d * i - f * g) * k,
+    (d * h - e * g) * k,
+    -(b * i - c * h) * k,
+    (a * i - c * g) * k,
+    -(a * h - b * g) * k,
+    (b * f - c * e) * k,
+    -(a * f - c * d) * k,
+    (a * e - b * d) * k,
   ];
 }
 

@@ -27,7 +27,11 @@ const Accessor = z.object({
   sparse: z
     .object({
       count: z.number().int().min(1),
-      indices: z.object({ bufferView: index, byteOffset: index.default(0), componentType: z.union([z.literal(5121), z.literal(5123), z.literal(5125)]) }),
+      indices: z.object({
+        bufferView: index,
+        byteOffset: index.default(0),
+        componentType: z.union([z.literal(5121), z.literal(5123), z.literal(5125)]),
+      }),
       values: z.object({ bufferView: index, byteOffset: index.default(0) }),
     })
     .optional(),
@@ -99,18 +103,26 @@ export const GltfDocument = z.object({
   buffers: z.array(Buffer).default([]),
   materials: z.array(Material).default([]),
   textures: z.array(z.object({ source: index.optional(), extensions: z.record(z.string(), z.unknown()).optional() })).default([]),
-  images: z.array(z.object({ uri: z.string().optional(), bufferView: index.optional(), mimeType: z.string().optional(), name: z.string().optional() })).default([]),
+  images: z
+    .array(
+      z.object({ uri: z.string().optional(), bufferView: index.optional(), mimeType: z.string().optional(), name: z.string().optional() }),
+    )
+    .default([]),
 });
 export type GltfDocument = z.infer<typeof GltfDocument>;
 
 export function validateDocument(json: unknown, file: string, jsonOffset: number | null): GltfDocument {
   const result = GltfDocument.safeParse(json);
   if (result.success) {
-    if (!result.data.asset.version.startsWith('2.')) throw new BadInputError(file, `glTF asset.version is "${result.data.asset.version}", expected 2.x`);
+    if (!result.data.asset.version.startsWith('2.'))
+      throw new BadInputError(file, `glTF asset.version is "${result.data.asset.version}", expected 2.x`);
     return result.data;
   }
   const issue = result.error.issues[0]!;
-  const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const where = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   throw new BadInputError(file, `glTF JSON ${where || '(root)'}: ${issue.message}`, jsonOffset === null ? undefined : { byte: jsonOffset });
 }
 

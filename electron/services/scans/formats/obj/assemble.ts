@@ -95,7 +95,8 @@ export function assembleObj(geometry: ObjGeometry, resources: ObjResources): InM
     textures: textures.length,
     faceAttributes: faceAttributes.map((a) => a.name).join(', '),
   };
-  if (geometry.skipped.lines + geometry.skipped.points > 0) details.skippedLinesAndPoints = geometry.skipped.lines + geometry.skipped.points;
+  if (geometry.skipped.lines + geometry.skipped.points > 0)
+    details.skippedLinesAndPoints = geometry.skipped.lines + geometry.skipped.points;
   resources.warnings.forEach((w, i) => (details[`warning${i + 1}`] = w));
   details.warnings = resources.warnings.length;
 

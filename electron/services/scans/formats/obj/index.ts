@@ -68,7 +68,12 @@ async function loadResources(objPath: string, mtllibs: string[], usedMaterials: 
     if (texture) resources.textures.set(name, texture);
   }
   if (usedMaterials.some((m) => m !== '' && !resources.materials.has(m)) && mtllibs.length > 0 && resources.materials.size > 0)
-    resources.warnings.push(`materials not defined in the material libraries: ${usedMaterials.filter((m) => m !== '' && !resources.materials.has(m)).slice(0, 5).join(', ')}`);
+    resources.warnings.push(
+      `materials not defined in the material libraries: ${usedMaterials
+        .filter((m) => m !== '' && !resources.materials.has(m))
+        .slice(0, 5)
+        .join(', ')}`,
+    );
   return resources;
 }
 

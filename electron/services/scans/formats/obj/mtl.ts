@@ -11,8 +11,19 @@ export interface MtlMaterial {
 
 /** Options of map_* statements and how many arguments each takes (MTL spec). */
 const MAP_OPTION_ARGS: Record<string, number> = {
-  '-blendu': 1, '-blendv': 1, '-bm': 1, '-boost': 1, '-cc': 1, '-clamp': 1, '-imfchan': 1,
-  '-mm': 2, '-o': 3, '-s': 3, '-t': 3, '-texres': 1, '-type': 1,
+  '-blendu': 1,
+  '-blendv': 1,
+  '-bm': 1,
+  '-boost': 1,
+  '-cc': 1,
+  '-clamp': 1,
+  '-imfchan': 1,
+  '-mm': 2,
+  '-o': 3,
+  '-s': 3,
+  '-t': 3,
+  '-texres': 1,
+  '-type': 1,
 };
 
 /** File name of a map statement: the text after its options (names may contain spaces). */
@@ -45,7 +56,8 @@ export function parseMtl(text: string, file: string): MtlMaterial[] {
       const rgb = tokens.slice(1, 4).map(Number);
       // "Kd r" alone means grey r r r.
       if (rgb.length === 1) rgb.push(rgb[0]!, rgb[0]!);
-      if (rgb.length !== 3 || !rgb.every(Number.isFinite)) throw new BadInputError(file, `Kd: expected 3 numbers, got "${line}"`, { line: n + 1 });
+      if (rgb.length !== 3 || !rgb.every(Number.isFinite))
+        throw new BadInputError(file, `Kd: expected 3 numbers, got "${line}"`, { line: n + 1 });
       current.diffuse = rgb as [number, number, number];
     } else if (keyword === 'map_Kd') {
       if (!current) throw new BadInputError(file, 'map_Kd before any newmtl', { line: n + 1 });
