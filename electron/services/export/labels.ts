@@ -1,0 +1,124 @@
+import { ServiceFailure } from '../../../common/result';
+import type { ProjectStore } from '../labels/index';
+import type { LabelSelection } from './options';
+
+/** Marks a point with no exported label in `ExportLabels.codes`. */
+export const NO_LABEL = -1;
+
+export interface ExportClass {
+  code: number;
+  exportCode: number;
+  name: string;
+}
+
+/** Per point, in source order: what the exporters write. */
+export interface ExportLabels {
+  count: number;
+  /** Export code (class schema exportCode ?? code), or NO_LABEL. */
+  codes: Int32Array;
+  instances: Uint32Array;
+  /** 255 for user labels, the prediction's confidence for merged predictions, 0 when unlabeled. */
+  confidence: Uint8Array;
+  /** Points to write when exporting labeled points only; null = every point. */
+  keep: Uint8Array | null;
+  keptCount: number;
+  /** Selected classes that occur, by schema code. */
+  classes: ExportClass[];
+  /** Largest export code written (-1 when none). */
+  maxCode: number;
+  /** Export code -> class name (the schema's), for formats that name classes (S3DIS, PLY comments). */
+  names: Map<number, string>;
+}
+
+/**
+ * Reads a scan's label layer (optionally merged with the predicted layer), maps schema codes to
+ * export codes and applies the class subset. All arrays are full length: labels are needed by
+ * point index while the source streams past, and the label store already keeps that much.
+ */
+export function resolveExportLabels(store: ProjectStore, scanId: string, sel: LabelSelection = {}): ExportLabels {
+  const layerName = sel.layer ?? 'user';
+  const layers = store.listLayers(scanId);
+  const layer = layers.find((l) => l.name === layerName);
+  if (!layer) throw new ServiceFailure('not_found', `scan "${scanId}" has no label layer "${layerName}" (has: ${layers.map((l) => l.name).join(', ')})`);
+  const schemaClasses = store.listClasses(layer.schemaId);
+  const exportOf = new Map(schemaClasses.map((c) => [c.code, c.exportCode ?? c.code]));
+  const nameOf = new Map(schemaClasses.map((c) => [c.code, c.name]));
+  const selected = sel.classes ? new Set(sel.classes) : null;
+  if (selected) {
+    const unknown = [...selected].filter((c) => !exportOf.has(c));
+    if (unknown.length) throw new ServiceFailure('invalid_params', `class code(s) ${unknown.join(', ')} are not in the layer's class schema`);
+  }
+
+  const user = store.readLabels(scanId, layerName);
+  const n = user.classes.length;
+  const predicted = sel.mergePredicted ? readPredicted(store, scanId, sel.predictedLayer ?? 'predicted', layer.schemaId, layers) : null;
+  const minConf = sel.minConfidence ?? 0;
+
+  // Schema code -> export code lookup (codes are at most 16 bits): -1 for codes not selected.
+  const lut = new Int32Array(65536).fill(NO_LABEL);
+  for (let code = 0; code < 65536; code++) {
+    if (code === user.unlabeled) continue;
+    if (selected && !selected.has(code)) continue;
+    // A code missing from the schema (removed class, foreign data) exports as itself.
+    lut[code] = exportOf.get(code) ?? code;
+  }
+
+  const codes = new Int32Array(n);
+  const instances = new Uint32Array(n);
+  const confidence = new Uint8Array(n);
+  const seen = new Uint8Array(65536);
+  for (let i = 0; i < n; i++) {
+    let cls = user.classes[i]!;
+    let inst = user.instances[i]!;
+    let conf = user.confidence ? user.confidence[i]! : 255;
+    if (cls === user.unlabeled && predicted && predicted.classes[i] !== predicted.unlabeled) {
+      const q = predicted.confidence ? predicted.confidence[i]! : 255;
+      if (q >= minConf) {
+        cls = predicted.classes[i]!;
+        inst = predicted.instances[i]!;
+        conf = q;
+      }
+    }
+    const code = lut[cls]!;
+    codes[i] = code;
+    if (code === NO_LABEL) continue;
+    instances[i] = inst;
+    confidence[i] = conf;
+    seen[cls] = 1;
+  }
+
+  let keep: Uint8Array | null = null;
+  let keptCount = n;
+  if (sel.labeledOnly) {
+    keep = new Uint8Array(n);
+    keptCount = 0;
+    for (let i = 0; i < n; i++) {
+      if (codes[i] === NO_LABEL) continue;
+      keep[i] = 1;
+      keptCount++;
+    }
+  }
+
+  const classes: ExportClass[] = [];
+  let maxCode = NO_LABEL;
+  const names = new Map<number, string>();
+  for (let code = 0; code < 65536; code++) {
+    if (!seen[code]) continue;
+    const exportCode = lut[code]!;
+    const name = nameOf.get(code) ?? `class_${code}`;
+    classes.push({ code, exportCode, name });
+    if (!names.has(exportCode)) names.set(exportCode, name);
+    maxCode = Math.max(maxCode, exportCode);
+  }
+  return { count: n, codes, instances, confidence, keep, keptCount, classes, maxCode, names };
+}
+
+function readPredicted(store: ProjectStore, scanId: string, name: string, schemaId: number, layers: { name: string; schemaId: number }[]) {
+  const layer = layers.find((l) => l.name === name);
+  if (!layer) throw new ServiceFailure('not_found', `scan "${scanId}" has no label layer "${name}" to merge predictions from`);
+  if (layer.schemaId !== schemaId) throw new ServiceFailure('invalid_params', `layer "${name}" uses a different class schema than the exported layer`);
+  return store.readLabels(scanId, name);
+}
+
+/** Whether point i is written. */
+export const isKept = (labels: ExportLabels, i: number): boolean => labels.keep === null || labels.keep[i] === 1;

@@ -1,0 +1,105 @@
+import { open } from 'node:fs/promises';
+import { ServiceFailure } from '../../../../common/result';
+import type { LasSourceDetails } from '../../scans/formats/las';
+import type { ExportLabels } from '../labels';
+import type { BufferedWriter } from '../sink';
+import { buildLasHeader } from './header';
+import { planLas, type EvlrOut } from './plan';
+import { openRawRecords } from './rawRecords';
+import { RecordStats, writeRecords } from './records';
+
+/** Points per batch: ~10 MB of records, large enough to keep the per-batch overhead invisible. */
+const BATCH_POINTS = 262_144;
+
+export interface LasWriteOptions {
+  lasVersion?: '1.2' | '1.4';
+  unlabeledCode: number;
+  keepSourceClass: boolean;
+  signal?: AbortSignal;
+  progress?: (fraction: number, message: string) => void;
+}
+
+export interface LasWriteResult {
+  points: number;
+  details: Record<string, string | number | boolean>;
+}
+
+/**
+ * LAS export from a LAS/LAZ source: header, VLRs and EVLRs carried over (minus the LAZ/COPC ones),
+ * point records copied as stored with the label fields written, so scale, offset and every integer
+ * coordinate are exactly the source's.
+ */
+export async function writeLasFromLas(sourcePath: string, source: LasSourceDetails, labels: ExportLabels, options: LasWriteOptions, out: BufferedWriter): Promise<LasWriteResult> {
+  const records = await openRawRecords(sourcePath, source);
+  try {
+    const header = records.header;
+    if (header.pointCount !== labels.count)
+      throw new ServiceFailure('invalid_params', `the source holds ${header.pointCount} points but the label layer ${labels.count}`);
+    const anyUnlabeled = !options.keepSourceClass && labels.keptCount > 0 && hasUnlabeled(labels);
+    const maxCode = Math.max(labels.maxCode, anyUnlabeled ? options.unlabeledCode : -1);
+    if (anyUnlabeled && options.unlabeledCode < 0) throw new ServiceFailure('invalid_params', `LAS cannot store the unlabeled code ${options.unlabeledCode}`);
+    const plan = planLas({ source, header, maxCode, lasVersion: options.lasVersion });
+
+    await out.write(new Uint8Array(plan.headerSize)); // placeholder, rewritten once counts are known
+    for (const v of plan.vlrs) await out.write(v);
+    await out.write(plan.bytesAfterVlrs);
+
+    const stats = new RecordStats();
+    const labelWrite = { labels, unlabeledCode: options.unlabeledCode, keepSourceClass: options.keepSourceClass };
+    const batch = new Uint8Array(BATCH_POINTS * plan.outRecordLength);
+    let read = 0;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const next = await records.next(BATCH_POINTS);
+      if (!next) break;
+      const written = writeRecords(next.raw, next.count, read, plan, labelWrite, batch, stats);
+      read += next.count;
+      if (written > 0) await out.write(batch.subarray(0, written * plan.outRecordLength));
+      options.progress?.(read / Math.max(1, header.pointCount), `${read} of ${header.pointCount} points`);
+    }
+    if (read !== header.pointCount) throw new ServiceFailure('invalid_params', `the source yielded ${read} of its ${header.pointCount} points`);
+
+    const evlrStart = out.position;
+    await writeEvlrs(sourcePath, plan.evlrs, out);
+    const headerBytes = buildLasHeader({ sourceBytes: source.headerBytes, source: header, plan, stats, allPoints: labels.keep === null, evlrStart });
+    await out.patch(headerBytes, 0);
+    return {
+      points: stats.written,
+      details: {
+        las_version: `1.${plan.versionMinor}`,
+        point_format: plan.outFormat.id,
+        record_length: plan.outRecordLength,
+        ...(plan.notes.length ? { notes: plan.notes.join('; ') } : {}),
+      },
+    };
+  } finally {
+    await records.close();
+  }
+}
+
+function hasUnlabeled(labels: ExportLabels): boolean {
+  for (let i = 0; i < labels.count; i++) if (labels.codes[i]! < 0 && (labels.keep === null || labels.keep[i] === 1)) return true;
+  return false;
+}
+
+/** EVLRs too large to have been loaded at import (waveforms, big hierarchies) are streamed from the source. */
+async function writeEvlrs(sourcePath: string, evlrs: EvlrOut[], out: BufferedWriter): Promise<void> {
+  for (const e of evlrs) {
+    if ('bytes' in e) {
+      await out.write(e.bytes);
+      continue;
+    }
+    const fh = await open(sourcePath, 'r');
+    try {
+      const buf = new Uint8Array(4 * 1024 * 1024);
+      for (let done = 0; done < e.length; ) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, e.length - done), e.sourceOffset + done);
+        if (bytesRead === 0) throw new ServiceFailure('invalid_params', 'the source file ends inside an EVLR');
+        await out.write(buf.slice(0, bytesRead));
+        done += bytesRead;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+}
