@@ -95,6 +95,7 @@ try {
       record(`edit.${name}`, time(() => store.applyEdit({ kind: 'assign', scanId, points, classCode })));
       record(`undo.${name}`, time(() => store.undo(scanId)));
       record(`redo.${name}`, time(() => store.redo(scanId)));
+      store.undo(scanId); // untimed: every measurement starts from the same coherently labeled scan
     }
   }
   const storage = store.labelStorage(scanId);

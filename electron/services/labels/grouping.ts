@@ -10,11 +10,13 @@ export function groupByChunk(points: Uint32Array, chunkSize: number, pointCount:
   const groups = new Map<number, Uint32Array>();
   if (points.length === 0) return groups;
   let ascending = true;
-  let max = points[0]!;
+  let prev = points[0]!;
+  let max = prev;
   for (let i = 1; i < points.length; i++) {
     const p = points[i]!;
-    if (p <= points[i - 1]!) ascending = false;
+    if (p <= prev) ascending = false;
     if (p > max) max = p;
+    prev = p;
   }
   if (max >= pointCount) throw new ServiceFailure('invalid_params', `point index ${max} out of range (scan has ${pointCount} points)`);
   return ascending ? splitAscending(points, chunkSize, groups) : bucketAndSort(points, chunkSize, groups);
