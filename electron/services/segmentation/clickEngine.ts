@@ -2,6 +2,7 @@ import { resizeCamera, type Camera, type Vec3 } from '../../../common/geometry/c
 import { ServiceFailure } from '../../../common/result';
 import { liftMask } from './lift/lift';
 import { DEFAULT_REFINE, refine, type RefineOptions } from './lift/refine';
+import { refineMesh } from './lift/refineMesh';
 import { objectRadius } from './lift/extent';
 import { borderCoverage, chooseViews, DEFAULT_PLAN, projectAnchor, type ViewPlan } from './lift/views';
 import { VoteBuffer } from './lift/votes';
@@ -204,12 +205,13 @@ export class ClickEngine {
     }
 
     let t = performance.now();
-    const refined = refine(g, votes, {
+    const refineOptions: RefineOptions = {
       ...DEFAULT_REFINE,
       ...this.options.refine,
       positives: positives.map((a) => a.id),
       negatives: anchors.filter((a) => !a.positive).map((a) => a.id),
-    });
+    };
+    const refined = this.scene.kind === 'mesh' ? refineMesh(this.scene.mesh, g, votes, refineOptions) : refine(g, votes, refineOptions);
     const { ids, confidence } = withAnchors(refined.ids, refined.confidence, positives.map((a) => a.id));
     timings.refine = performance.now() - t;
     timings.total = performance.now() - t0;

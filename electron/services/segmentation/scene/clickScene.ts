@@ -1,4 +1,5 @@
 import { attribute, type Scan, type ScanTexture } from '../../scans/model';
+import { faceNormal } from '../render/rasterize';
 import { SceneGeometry, type SceneGeometryOptions } from './sceneGeometry';
 
 /** Triangles to rasterize, in the scan's local frame. */
@@ -31,7 +32,10 @@ export function buildClickScene(scan: Scan, options: SceneGeometryOptions = {}):
         centroids[f * 3 + k] = (scan.positions[m.indices[f * 3]! * 3 + k]! + scan.positions[m.indices[f * 3 + 1]! * 3 + k]! + scan.positions[m.indices[f * 3 + 2]! * 3 + k]!) / 3;
     const faceColors = meshFaceColors(scan);
     const mesh: MeshData = { positions: scan.positions, indices: m.indices, cornerUvs: m.cornerUvs, faceTexture: m.faceTexture, textures: m.textures, faceColors };
-    return { kind: 'mesh', scanId: scan.id, geometry: new SceneGeometry(centroids, faceColors, options), mesh, elementCount: faces };
+    const normals = new Float32Array(faces * 3);
+    for (let f = 0; f < faces; f++) normals.set(faceNormal(scan.positions, m.indices, f), f * 3);
+    // Face centroids are sparse (one per triangle): small cells keep neighbourhoods local.
+    return { kind: 'mesh', scanId: scan.id, geometry: new SceneGeometry(centroids, faceColors, { normals, ...options }), mesh, elementCount: faces };
   }
   return { kind: 'points', scanId: scan.id, geometry: new SceneGeometry(scan.positions, pointColors(scan), options), elementCount: scan.pointCount };
 }

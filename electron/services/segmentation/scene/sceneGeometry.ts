@@ -8,6 +8,8 @@ export interface SceneGeometryOptions {
   /** Voxel edge in scan units; default chosen so an occupied cell holds ~TARGET_PER_CELL points. */
   cellSize?: number;
   ground?: GroundOptions | false;
+  /** Exact per-element normals (mesh faces) instead of plane fits; original order, 3 per element. */
+  normals?: Float32Array;
 }
 
 const TARGET_PER_CELL = 12;
@@ -73,6 +75,7 @@ export class SceneGeometry implements PointSource {
         for (let s = start[c]!; s < start[c + 1]!; s++) sum += this.hag[s]!;
         this.cellHag[c] = sum / (start[c + 1]! - start[c]!);
       }
+    if (options.normals) for (let s = 0; s < n; s++) for (let k = 0; k < 3; k++) this.normals[s * 3 + k] = options.normals[order[s]! * 3 + k]!;
     this.chunk = { ids: order, positions: this.positions, colors: this.colors, normals: this.normals, spacing: this.spacing, heightAboveGround: this.hag, geometryOrder: true };
   }
 
