@@ -4,6 +4,7 @@ import { infoCommand } from './info';
 import { projectAddScanCommand, projectCreateCommand } from './project';
 import { clickCommand } from './click';
 import { modelsAddCommand, modelsListCommand, modelsVerifyCommand } from './models';
+import { exportCommand } from './export';
 import { labelsHistoryCommand, labelsLockCommand, labelsRedoCommand, labelsSetCommand, labelsStatsCommand, labelsUndoCommand } from './labels';
 
 /** Every `scanlabel` sub-command. Add new commands here (one module per command or command group). */
@@ -12,6 +13,7 @@ export const commands: CliCommand[] = [
   infoCommand,
   projectCreateCommand, projectAddScanCommand,
   labelsSetCommand, labelsUndoCommand, labelsRedoCommand, labelsStatsCommand, labelsLockCommand, labelsHistoryCommand,
+  exportCommand,
   clickCommand,
   modelsAddCommand, modelsListCommand, modelsVerifyCommand,
 ];
