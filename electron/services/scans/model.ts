@@ -49,7 +49,11 @@ export interface ScanTexture {
 export interface ScanMesh {
   /** 3 vertex indices per face. */
   indices: Uint32Array;
-  /** Optional per-corner uv (6 floats per face) so seams need no vertex duplication. */
+  /**
+   * Optional per-corner uv (6 floats per face) so seams need no vertex duplication. Convention: u to
+   * the right, v DOWN from the top row of the texture (image order); importers of v-up formats
+   * (PLY, OBJ) flip on read, glTF is already v-down.
+   */
   cornerUvs: Float32Array | null;
   /** Texture index per face (-1 = none). */
   faceTexture: Int16Array | null;

@@ -129,8 +129,9 @@ describe('PLY: every PLY in the shared data manifest', () => {
       expect(mesh.textures[0]).toMatchObject({ name: 'Tile_+1990_+2690_0.jpg', width: 4096, height: 4096 });
       expect(mesh.textures[0]!.rgba.length).toBe(4096 * 4096 * 4);
       expect(mesh.cornerUvs!.length).toBe(1973 * 6);
+      // The file's texcoords are v-up; the scan model stores v down from the image's top row.
       expect(Array.from(mesh.cornerUvs!.subarray(0, 6))).toEqual(
-        [0.736591, 0.669415, 0.742212, 0.666874, 0.740476, 0.669201].map(Math.fround),
+        [0.736591, 1 - 0.669415, 0.742212, 1 - 0.666874, 0.740476, 1 - 0.669201].map(Math.fround),
       );
       expect(mesh.faceTexture!.every((t) => t === 0)).toBe(true);
       expect(Array.from(mesh.indices.subarray(0, 3))).toEqual([1, 767, 174]);
@@ -173,7 +174,7 @@ describe('PLY: every PLY in the shared data manifest', () => {
       expect(mesh.indices.length).toBe(36);
       // first face line: "3 9 11 13 6 1 1 0 0 0 1"
       expect(Array.from(mesh.indices.subarray(0, 3))).toEqual([9, 11, 13]);
-      expect(Array.from(mesh.cornerUvs!.subarray(0, 6))).toEqual([1, 1, 0, 0, 0, 1]);
+      expect(Array.from(mesh.cornerUvs!.subarray(0, 6))).toEqual([1, 0, 0, 1, 0, 0]); // file: 1 1 0 0 0 1, v flipped
       expect(mesh.faceTexture).toBeNull();
     });
   });

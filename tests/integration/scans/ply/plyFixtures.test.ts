@@ -165,7 +165,7 @@ describe('PLY fixtures: encodings, types, faces', () => {
     expect(Array.from(mesh!.faceAttributes.find((a) => a.name === 'label')!.values)).toEqual([1, 2, 2, 3, 3, 3]);
     // second triangle of the quad: corners 3, 5, 6
     expect(Array.from(mesh!.cornerUvs!.subarray(12, 18))).toEqual(
-      [3 / 16, 1 - 3 / 16, 5 / 16, 1 - 5 / 16, 6 / 16, 1 - 6 / 16].map(Math.fround),
+      [3 / 16, 3 / 16, 5 / 16, 5 / 16, 6 / 16, 6 / 16].map(Math.fround), // written v-up as 1 - k/16, read back v-down
     );
     expect(mesh!.faceTexture).toBeNull(); // no TextureFile comment
     expect(labels).toEqual([

@@ -170,12 +170,13 @@ class PlyReader implements ScanReader {
           indices[t * 3 + 2] = c;
           if (cornerUvs && uv && uv.length > 0) {
             const o = t * 6;
+            // PLY texcoords are OpenGL style (v up from the bottom row); the scan model's v runs down.
             cornerUvs[o] = uv[ca * 2]!;
-            cornerUvs[o + 1] = uv[ca * 2 + 1]!;
+            cornerUvs[o + 1] = 1 - uv[ca * 2 + 1]!;
             cornerUvs[o + 2] = uv[cb * 2]!;
-            cornerUvs[o + 3] = uv[cb * 2 + 1]!;
+            cornerUvs[o + 3] = 1 - uv[cb * 2 + 1]!;
             cornerUvs[o + 4] = uv[cc * 2]!;
-            cornerUvs[o + 5] = uv[cc * 2 + 1]!;
+            cornerUvs[o + 5] = 1 - uv[cc * 2 + 1]!;
           }
           if (faceTexture) faceTexture[t] = texture;
           if (layout.mapping && layout === polygons) writeAttributes(layout.mapping, values.scalars, columns, t);
