@@ -63,7 +63,9 @@ describe('scanlabel info', () => {
     writeFileSync(cut, bytes.subarray(0, 5000));
     const r = await cli('info', cut);
     expect(r.code).toBe(EXIT.badInput);
-    expect(r.err).toMatch(/^scanlabel info: cut\.las: byte 107: header claims 14408 points of 34 bytes but the file holds room for only 140/);
+    expect(r.err).toMatch(
+      /^scanlabel info: cut\.las: byte 107: header claims 14408 points of 34 bytes but the file holds room for only 140/,
+    );
     expect(r.out).toBe('');
 
     const missing = await cli('info', path.join(tmp, 'nope.laz'));

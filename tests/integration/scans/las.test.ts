@@ -83,7 +83,18 @@ describe('every LAS/LAZ/COPC file listed in MANIFEST.md', () => {
     expect(manifest.entries.length).toBeGreaterThanOrEqual(83);
     expect(manifest.entries.map((e) => e.file).sort()).toEqual(lasFilesOnDisk(dataRoot).sort());
     // The datasets the brief names are all there (isprs-filtertest ships PCD only).
-    for (const set of ['ign-lidarhd', 'pdal-sample-c', 'nebraska-3dep', 'pdal-mvk-thin', 'autzen', 'lidr-extdata', 'lasr-bcts', 'flanders-vle', 'pdal-warsaw-small', 'formats/las'])
+    for (const set of [
+      'ign-lidarhd',
+      'pdal-sample-c',
+      'nebraska-3dep',
+      'pdal-mvk-thin',
+      'autzen',
+      'lidr-extdata',
+      'lasr-bcts',
+      'flanders-vle',
+      'pdal-warsaw-small',
+      'formats/las',
+    ])
       expect(manifest.entries.some((e) => e.file.startsWith(set + '/'))).toBe(true);
   });
 
@@ -173,7 +184,13 @@ describe('coordinate reference systems', () => {
 interface LazPerfModule {
   _malloc(n: number): number;
   HEAPU8: Uint8Array;
-  LASZip: new () => { open(p: number, n: number): void; getPoint(p: number): void; getCount(): number; getPointLength(): number; delete(): void };
+  LASZip: new () => {
+    open(p: number, n: number): void;
+    getPoint(p: number): void;
+    getCount(): number;
+    getPointLength(): number;
+    delete(): void;
+  };
 }
 
 /** Every record of the file, raw: read straight from disk for LAS, through laz-perf's whole-file LASZip for LAZ (no chunk table involved). */
@@ -353,36 +370,93 @@ describe('bad input from real files: BadInputError naming the file, never a cras
   });
 
   it('LAZ truncated inside the header, the VLRs, the chunks and the chunk table', async () => {
-    for (const at of [50, 300, 2140, 2149, 100_000, 550_000, laz.length - 40]) await expectBadInput(laz.slice(0, at), `autzen-cut${at}.laz`);
+    for (const at of [50, 300, 2140, 2149, 100_000, 550_000, laz.length - 40])
+      await expectBadInput(laz.slice(0, at), `autzen-cut${at}.laz`);
   });
 
   it('wrong magic', async () => {
-    await expectBadInput(edited(las, (_, b) => b.set([0x4c, 0x41, 0x53, 0x58])), 'magic.las', /expected the 'LASF' signature/);
+    await expectBadInput(
+      edited(las, (_, b) => b.set([0x4c, 0x41, 0x53, 0x58])),
+      'magic.las',
+      /expected the 'LASF' signature/,
+    );
   });
 
   it('inflated point counts (legacy, 64-bit, LAZ, COPC)', async () => {
-    await expectBadInput(edited(las, (dv) => dv.setUint32(107, 5_000_000, true)), 'count.las', /byte 107: header claims 5000000 points of 34 bytes but the file holds room for only 14408/);
+    await expectBadInput(
+      edited(las, (dv) => dv.setUint32(107, 5_000_000, true)),
+      'count.las',
+      /byte 107: header claims 5000000 points of 34 bytes but the file holds room for only 14408/,
+    );
     const neb = original('nebraska-3dep/file_with_both_wkt_and_geotiff_vlrs.las');
-    await expectBadInput(edited(neb, (dv) => dv.setBigUint64(247, 10n ** 15n, true)), 'count64.las', /byte 247: header claims 1000000000000000 points/);
-    await expectBadInput(edited(laz, (dv) => dv.setUint32(107, 4_000_000_000, true)), 'count.laz', /chunk table lists 3 chunks but 4000000000 points/);
+    await expectBadInput(
+      edited(neb, (dv) => dv.setBigUint64(247, 10n ** 15n, true)),
+      'count64.las',
+      /byte 247: header claims 1000000000000000 points/,
+    );
+    await expectBadInput(
+      edited(laz, (dv) => dv.setUint32(107, 4_000_000_000, true)),
+      'count.laz',
+      /chunk table lists 3 chunks but 4000000000 points/,
+    );
     const copc = original('formats/las/lone-star.copc.laz');
-    await expectBadInput(edited(copc, (dv) => dv.setBigUint64(247, 518_863n, true)), 'count.copc.laz', /holds 518862 points but the header claims 518863/);
+    await expectBadInput(
+      edited(copc, (dv) => dv.setBigUint64(247, 518_863n, true)),
+      'count.copc.laz',
+      /holds 518862 points but the header claims 518863/,
+    );
   });
 
   it('record length smaller than the point format needs', async () => {
-    await expectBadInput(edited(las, (dv) => dv.setUint16(105, 20, true)), 'reclen.las', /byte 105: point record length 20 is smaller than the 34 bytes point format 3 needs/);
-    await expectBadInput(edited(laz, (dv) => dv.setUint16(105, 36, true)), 'reclen.laz', /LASzip items describe 34-byte points but the header says 36/);
+    await expectBadInput(
+      edited(las, (dv) => dv.setUint16(105, 20, true)),
+      'reclen.las',
+      /byte 105: point record length 20 is smaller than the 34 bytes point format 3 needs/,
+    );
+    await expectBadInput(
+      edited(laz, (dv) => dv.setUint16(105, 36, true)),
+      'reclen.laz',
+      /LASzip items describe 34-byte points but the header says 36/,
+    );
   });
 
   it('absurd header size and offset to point data, VLR running past the points, bad scale', async () => {
-    await expectBadInput(edited(las, (dv) => dv.setUint16(94, 65535, true)), 'hsize.las', /byte 96: offset to point data 227 lies inside the 65535-byte header/);
-    await expectBadInput(edited(las, (dv) => dv.setUint16(94, 60000, true)).slice(0, 50000), 'hsize2.las', /byte 94: header size 60000 runs past the end of the file/);
-    await expectBadInput(edited(las, (dv) => dv.setUint32(96, 0xffffffff, true)), 'offset.las', /byte 96: offset to point data 4294967295 is past the end/);
+    await expectBadInput(
+      edited(las, (dv) => dv.setUint16(94, 65535, true)),
+      'hsize.las',
+      /byte 96: offset to point data 227 lies inside the 65535-byte header/,
+    );
+    await expectBadInput(
+      edited(las, (dv) => dv.setUint16(94, 60000, true)).slice(0, 50000),
+      'hsize2.las',
+      /byte 94: header size 60000 runs past the end of the file/,
+    );
+    await expectBadInput(
+      edited(las, (dv) => dv.setUint32(96, 0xffffffff, true)),
+      'offset.las',
+      /byte 96: offset to point data 4294967295 is past the end/,
+    );
     const mvk = original('pdal-mvk-thin/mvk-thin.las');
-    await expectBadInput(edited(mvk, (dv) => dv.setUint16(227 + 20, 65535, true)), 'vlr.las', /byte 247: VLR 0 claims 65535 bytes of data, running past the start of the point data/);
-    await expectBadInput(edited(las, (dv) => dv.setFloat64(131, 0, true)), 'scale0.las', /x scale factor is 0/);
-    await expectBadInput(edited(las, (dv) => dv.setFloat64(147, NaN, true)), 'scalenan.las', /z scale factor is NaN/);
-    await expectBadInput(edited(las, (dv) => dv.setFloat64(139, -Infinity, true)), 'scaleinf.las', /y scale factor is -Infinity/);
+    await expectBadInput(
+      edited(mvk, (dv) => dv.setUint16(227 + 20, 65535, true)),
+      'vlr.las',
+      /byte 247: VLR 0 claims 65535 bytes of data, running past the start of the point data/,
+    );
+    await expectBadInput(
+      edited(las, (dv) => dv.setFloat64(131, 0, true)),
+      'scale0.las',
+      /x scale factor is 0/,
+    );
+    await expectBadInput(
+      edited(las, (dv) => dv.setFloat64(147, NaN, true)),
+      'scalenan.las',
+      /z scale factor is NaN/,
+    );
+    await expectBadInput(
+      edited(las, (dv) => dv.setFloat64(139, -Infinity, true)),
+      'scaleinf.las',
+      /y scale factor is -Infinity/,
+    );
   });
 
   it('corrupted bytes inside a pointwise LAZ chunk', async () => {
@@ -390,14 +464,26 @@ describe('bad input from real files: BadInputError naming the file, never a cras
     const bad = edited(laz, (_, b) => {
       for (let i = 0; i < 32; i++) b[chunk.offset + 64 + i]! ^= 0x5a;
     });
-    await expectBadInput(bad, 'chunk.laz', /byte 285651: LAZ chunk 1 of 3 .*is corrupt: point \d+ decodes to [XYZ] = -?\d+ steps, far outside the header bounds/);
+    await expectBadInput(
+      bad,
+      'chunk.laz',
+      /byte 285651: LAZ chunk 1 of 3 .*is corrupt: point \d+ decodes to [XYZ] = -?\d+ steps, far outside the header bounds/,
+    );
   });
 
   it('corrupted layer table and XY layer inside a layered (LAS 1.4) LAZ chunk', async () => {
     const chunk = lazChunks(layered)[0]!;
     const layerSizesAt = chunk.offset + 41 + 4; // raw first point (41 bytes), point count, then sizes
-    await expectBadInput(edited(layered, (dv) => dv.setUint32(layerSizesAt + 8, 0x7fffffff, true)), 'layers.laz', /LAZ chunk 0 of 1 .*its layers add up to/);
-    await expectBadInput(edited(layered, (dv) => dv.setUint32(chunk.offset + 41, 12, true)), 'chunkcount.laz', /it says 12 points, the chunk table 37805/);
+    await expectBadInput(
+      edited(layered, (dv) => dv.setUint32(layerSizesAt + 8, 0x7fffffff, true)),
+      'layers.laz',
+      /LAZ chunk 0 of 1 .*its layers add up to/,
+    );
+    await expectBadInput(
+      edited(layered, (dv) => dv.setUint32(chunk.offset + 41, 12, true)),
+      'chunkcount.laz',
+      /it says 12 points, the chunk table 37805/,
+    );
     const xyLayerAt = layerSizesAt + 4 * 14; // 9 POINT14 layers + 2 RGBNIR14 + 3 BYTE14 (one per extra byte)
     await expectBadInput(
       edited(layered, (_, b) => {
@@ -409,10 +495,16 @@ describe('bad input from real files: BadInputError naming the file, never a cras
   });
 
   it('zero points is a valid, empty scan (LAS and LAZ)', async () => {
-    const empty = await outcome(edited(las, (dv) => dv.setUint32(107, 0, true)), 'empty.las');
+    const empty = await outcome(
+      edited(las, (dv) => dv.setUint32(107, 0, true)),
+      'empty.las',
+    );
     expect(empty).not.toBeInstanceOf(Error);
     expect((empty as Scan).pointCount).toBe(0);
-    const emptyLaz = await outcome(edited(laz, (dv) => dv.setUint32(107, 0, true)), 'empty.laz');
+    const emptyLaz = await outcome(
+      edited(laz, (dv) => dv.setUint32(107, 0, true)),
+      'empty.laz',
+    );
     expect((emptyLaz as Scan).pointCount).toBe(0);
   });
 });

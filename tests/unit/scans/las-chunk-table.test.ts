@@ -49,11 +49,23 @@ describe('LAZ chunk table (arithmetic-coded, LASzip)', () => {
   });
 
   const failures: [string, (t: ReturnType<typeof tableOf>) => [Uint8Array, ReturnType<typeof tableOf>['opts']], RegExp][] = [
-    ['a point count the table cannot hold', (t) => [t.bytes, { ...t.opts, pointCount: t.opts.pointCount + 50000 }], /lists 11 chunks but 581662 points in chunks of 50000 need 12/],
+    [
+      'a point count the table cannot hold',
+      (t) => [t.bytes, { ...t.opts, pointCount: t.opts.pointCount + 50000 }],
+      /lists 11 chunks but 581662 points in chunks of 50000 need 12/,
+    ],
     ['an unknown table version', (t) => [Uint8Array.from([1, 0, 0, 0, ...t.bytes.subarray(4)]), t.opts], /chunk table version 1/],
-    ['more chunks than compressed bytes', (t) => [Uint8Array.from([0, 0, 0, 0, 255, 255, 255, 127, ...t.bytes.subarray(8)]), t.opts], /lists 2147483647 chunks/],
+    [
+      'more chunks than compressed bytes',
+      (t) => [Uint8Array.from([0, 0, 0, 0, 255, 255, 255, 127, ...t.bytes.subarray(8)]), t.opts],
+      /lists 2147483647 chunks/,
+    ],
     ['a truncated table', (t) => [t.bytes.subarray(0, 12), t.opts], /truncated|outside|chunks end/],
-    ['a table that does not end where the chunks do', (t) => [t.bytes, { ...t.opts, tableOffset: t.opts.tableOffset + 5 }], /chunks end at byte/],
+    [
+      'a table that does not end where the chunks do',
+      (t) => [t.bytes, { ...t.opts, tableOffset: t.opts.tableOffset + 5 }],
+      /chunks end at byte/,
+    ],
   ];
   for (const [name, make] of failures) {
     it(`rejects ${name}`, () => {

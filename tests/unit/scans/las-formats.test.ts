@@ -26,7 +26,14 @@ const values = (scan: Awaited<ReturnType<typeof readScan>>, name: string) => {
 
 // Natural version/format pairs (formats 2-3 arrived in 1.2, 4-5 in 1.3, 6-10 in 1.4), plus old formats in 1.4.
 const CASES: [number, number][] = [
-  [0, 0], [0, 1], [1, 0], [1, 1], [2, 2], [2, 3], [3, 4], [3, 5],
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+  [2, 2],
+  [2, 3],
+  [3, 4],
+  [3, 5],
   ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((pf): [number, number] => [4, pf]),
 ];
 
@@ -47,9 +54,17 @@ describe('LAS point data record formats 0-10 in LAS 1.0-1.4', () => {
 
       const names = scan.attributes.map((a) => a.name);
       const expected = [
-        'intensity', 'return_number', 'number_of_returns', 'scan_direction_flag', 'edge_of_flight_line',
-        'classification', 'classification_flags', ...(extended ? ['scanner_channel'] : []),
-        'scan_angle', 'user_data', 'point_source_id',
+        'intensity',
+        'return_number',
+        'number_of_returns',
+        'scan_direction_flag',
+        'edge_of_flight_line',
+        'classification',
+        'classification_flags',
+        ...(extended ? ['scanner_channel'] : []),
+        'scan_angle',
+        'user_data',
+        'point_source_id',
         ...([1, 3, 4, 5, 6, 7, 8, 9, 10].includes(pf) ? ['gps_time'] : []),
         ...([2, 3, 5, 7, 8, 10].includes(pf) ? ['color'] : []),
         ...([8, 10].includes(pf) ? ['nir'] : []),
@@ -75,13 +90,19 @@ describe('LAS point data record formats 0-10 in LAS 1.0-1.4', () => {
       if (names.includes('nir')) expect(values(scan, 'nir')).toEqual(field('nir'));
 
       // Positions recover the stored integers exactly.
-      const ints = (k: number) => Array.from({ length: 37 }, (_, i) => src.originSteps[k]! + Math.round(scan.positions[3 * i + k]! / src.scale[k]!));
+      const ints = (k: number) =>
+        Array.from({ length: 37 }, (_, i) => src.originSteps[k]! + Math.round(scan.positions[3 * i + k]! / src.scale[k]!));
       expect(ints(0)).toEqual(field('x'));
       expect(ints(1)).toEqual(field('y'));
       expect(ints(2)).toEqual(field('z'));
       for (let k = 0; k < 3; k++) expect(scan.origin[k]).toBeCloseTo(src.offset[k]! + src.originSteps[k]! * src.scale[k]!, 9);
       expect(scan.labelLayers).toHaveLength(1);
-      expect(scan.labelLayers[0]).toMatchObject({ name: 'classification', kind: 'imported', attribute: 'classification', target: 'points' });
+      expect(scan.labelLayers[0]).toMatchObject({
+        name: 'classification',
+        kind: 'imported',
+        attribute: 'classification',
+        target: 'points',
+      });
       expect(Array.from(scan.labelLayers[0]!.values)).toEqual(field('classification'));
     });
   }
@@ -118,7 +139,13 @@ describe('extra bytes', () => {
     const scan = await readScan(file);
     const info = scan.attributes.map((a) => `${a.name}:${a.type}x${a.components}`);
     expect(info.slice(-8)).toEqual([
-      'a:uint8x1', 'b:float64x1', 'c:float64x1', 'v:int32x3', 'big:float64x1', 'raw2:uint8x2', 'intensity_2:uint8x1',
+      'a:uint8x1',
+      'b:float64x1',
+      'c:float64x1',
+      'v:int32x3',
+      'big:float64x1',
+      'raw2:uint8x2',
+      'intensity_2:uint8x1',
       'undescribed_extra_bytes:uint8x1',
     ]);
     expect(values(scan, 'a')).toEqual(points.map((_, i) => 200 + i));
@@ -131,8 +158,13 @@ describe('extra bytes', () => {
     expect(values(scan, 'undescribed_extra_bytes')).toEqual(points.map(() => 0xab));
     const src = scan.source as LasSourceDetails;
     expect(src.extraBytes.map((d) => [d.name, d.rawType, d.recordOffset])).toEqual([
-      ['a', 'uint8', 30], ['b', 'int16', 31], ['c', 'float64', 33], ['v', 'int32', 41], ['big', 'uint64', 53],
-      ['raw2', null, 61], ['intensity_2', 'uint8', 63],
+      ['a', 'uint8', 30],
+      ['b', 'int16', 31],
+      ['c', 'float64', 33],
+      ['v', 'int32', 41],
+      ['big', 'uint64', 53],
+      ['raw2', null, 61],
+      ['intensity_2', 'uint8', 63],
     ]);
     expect(src.extraBytes[1]).toMatchObject({ scale: [0.1], offset: [5], description: 'scaled' });
     expect(src.extraBytes[0]!.raw).toEqual(descriptors.subarray(0, 192));
@@ -140,7 +172,14 @@ describe('extra bytes', () => {
 
   it('rejects descriptors that do not fit the record', async () => {
     const points = [samplePoint(0, true, new Uint8Array(1))];
-    const file = fixture(writeLas({ minor: 4, pointFormat: 6, points, vlrs: [{ userId: 'LASF_Spec', recordId: 4, data: extraBytesDescriptor({ name: 'wide', dataType: 10 }) }] }));
+    const file = fixture(
+      writeLas({
+        minor: 4,
+        pointFormat: 6,
+        points,
+        vlrs: [{ userId: 'LASF_Spec', recordId: 4, data: extraBytesDescriptor({ name: 'wide', dataType: 10 }) }],
+      }),
+    );
     await expect(openScan(file)).rejects.toThrow(/extra bytes field "wide" needs bytes 30-38 of each record but records are 31 bytes/);
   });
 });
@@ -154,7 +193,12 @@ describe('streaming', () => {
     const chunks: PointChunk[] = [];
     for await (const c of reader.chunks({ chunkPoints: 10 })) chunks.push(c);
     await reader.close();
-    expect(chunks.map((c) => [c.start, c.count])).toEqual([[0, 10], [10, 10], [20, 10], [30, 7]]);
+    expect(chunks.map((c) => [c.start, c.count])).toEqual([
+      [0, 10],
+      [10, 10],
+      [20, 10],
+      [30, 7],
+    ]);
     expect(chunks.every((c) => c.positions.length === 3 * c.count)).toBe(true);
     const cls = chunks.flatMap((c) => Array.from(c.attributes.find((a) => a.name === 'classification')!.values));
     expect(cls).toEqual(points.map((p) => p.classification));
@@ -189,7 +233,12 @@ describe('EVLRs and CRS', () => {
     const wkt = 'PROJCS["WGS 84 / UTM zone 33N",GEOGCS["WGS 84",AUTHORITY["EPSG","4326"]],AUTHORITY["EPSG","32633"]]\0';
     const data = new TextEncoder().encode(wkt);
     const file = fixture(
-      writeLas({ minor: 4, pointFormat: 6, points: [samplePoint(0, true)], evlrs: [{ userId: 'LASF_Projection', recordId: 2112, data, description: 'wkt' }] }),
+      writeLas({
+        minor: 4,
+        pointFormat: 6,
+        points: [samplePoint(0, true)],
+        evlrs: [{ userId: 'LASF_Projection', recordId: 2112, data, description: 'wkt' }],
+      }),
     );
     const reader = await openScan(file);
     await reader.close();
@@ -201,7 +250,12 @@ describe('EVLRs and CRS', () => {
   });
 
   it('rejects an EVLR that runs past the end of the file', async () => {
-    const bytes = writeLas({ minor: 4, pointFormat: 6, points: [samplePoint(0, true)], evlrs: [{ userId: 'x', recordId: 1, data: new Uint8Array(10) }] });
+    const bytes = writeLas({
+      minor: 4,
+      pointFormat: 6,
+      points: [samplePoint(0, true)],
+      evlrs: [{ userId: 'x', recordId: 1, data: new Uint8Array(10) }],
+    });
     const evlrAt = Number(new DataView(bytes.buffer).getBigUint64(235, true));
     new DataView(bytes.buffer).setBigUint64(evlrAt + 20, 1000n, true);
     const err = await openScan(fixture(bytes)).catch((e: unknown) => e);

@@ -25,7 +25,13 @@ const edit = (bytes: Uint8Array, fn: (dv: DataView) => void) => {
 
 describe('parseLasHeader', () => {
   it('reads every header size: 1.0-1.2 (227), 1.3 (235), 1.4 (375)', () => {
-    for (const [minor, size] of [[0, 227], [1, 227], [2, 227], [3, 235], [4, 375]] as const) {
+    for (const [minor, size] of [
+      [0, 227],
+      [1, 227],
+      [2, 227],
+      [3, 235],
+      [4, 375],
+    ] as const) {
       const b = file(minor, minor === 4 ? 6 : 1);
       const h = parseLasHeader(b.subarray(0, 375), 'x.las', b.length);
       expect(h.headerSize).toBe(size);
@@ -55,18 +61,43 @@ describe('parseLasHeader', () => {
     ['truncated header', (b) => b.slice(0, 100), /file ends after 100 bytes; a LAS header needs at least 227/, 100],
     ['version 2.0', (b) => edit(b, (dv) => dv.setUint8(24, 2)), /unsupported LAS version 2\.2/, 24],
     ['version 1.9', (b) => edit(b, (dv) => dv.setUint8(25, 9)), /unsupported LAS version 1\.9/, 24],
-    ['header size below the version minimum', (b) => edit(b, (dv) => dv.setUint16(94, 100, true)), /header size 100 is smaller than the 227 bytes/, 94],
+    [
+      'header size below the version minimum',
+      (b) => edit(b, (dv) => dv.setUint16(94, 100, true)),
+      /header size 100 is smaller than the 227 bytes/,
+      94,
+    ],
     ['header size past EOF', (b) => edit(b, (dv) => dv.setUint16(94, 60000, true)), /header size 60000 runs past the end of the file/, 94],
-    ['offset to points inside the header', (b) => edit(b, (dv) => dv.setUint32(96, 10, true)), /offset to point data 10 lies inside the 227-byte header/, 96],
-    ['offset to points past EOF', (b) => edit(b, (dv) => dv.setUint32(96, 4e9, true)), /offset to point data 4000000000 is past the end/, 96],
+    [
+      'offset to points inside the header',
+      (b) => edit(b, (dv) => dv.setUint32(96, 10, true)),
+      /offset to point data 10 lies inside the 227-byte header/,
+      96,
+    ],
+    [
+      'offset to points past EOF',
+      (b) => edit(b, (dv) => dv.setUint32(96, 4e9, true)),
+      /offset to point data 4000000000 is past the end/,
+      96,
+    ],
     ['VLR count larger than the space', (b) => edit(b, (dv) => dv.setUint32(100, 1e6, true)), /claims 1000000 VLRs/, 100],
     ['point format 11', (b) => edit(b, (dv) => dv.setUint8(104, 11)), /unsupported point data record format 11/, 104],
-    ['record length too small', (b) => edit(b, (dv) => dv.setUint16(105, 10, true)), /point record length 10 is smaller than the 34 bytes point format 3 needs/, 105],
+    [
+      'record length too small',
+      (b) => edit(b, (dv) => dv.setUint16(105, 10, true)),
+      /point record length 10 is smaller than the 34 bytes point format 3 needs/,
+      105,
+    ],
     ['zero scale', (b) => edit(b, (dv) => dv.setFloat64(139, 0, true)), /y scale factor is 0/, 139],
     ['NaN scale', (b) => edit(b, (dv) => dv.setFloat64(131, NaN, true)), /x scale factor is NaN/, 131],
     ['infinite scale', (b) => edit(b, (dv) => dv.setFloat64(147, Infinity, true)), /z scale factor is Infinity/, 147],
     ['NaN offset', (b) => edit(b, (dv) => dv.setFloat64(163, NaN, true)), /y offset is NaN/, 163],
-    ['inflated point count', (b) => edit(b, (dv) => dv.setUint32(107, 5_000_000, true)), /header claims 5000000 points of 34 bytes but the file holds room for only 3/, 107],
+    [
+      'inflated point count',
+      (b) => edit(b, (dv) => dv.setUint32(107, 5_000_000, true)),
+      /header claims 5000000 points of 34 bytes but the file holds room for only 3/,
+      107,
+    ],
   ];
   for (const [name, mutate, message, byte] of cases) {
     it(`rejects ${name} with file name, byte offset and expectation`, () => {
@@ -107,7 +138,7 @@ describe('chooseOrigin', () => {
   it('recovers X_int = n + round(f32 / scale) for every |X_int - n| < 2^23 (the documented guarantee)', () => {
     const scales = [0.01, 0.001, 0.00025, 1e-7, 0.3048006096012192, 1 / 3, 7.5, 1e-9];
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (const s of scales) {
       const ds = [EXACT_STEP_LIMIT - 1, -(EXACT_STEP_LIMIT - 1), 1, -1, 0, 8388607, 4194305];
       for (let i = 0; i < 2000; i++) ds.push(Math.floor((rand() * 2 - 1) * (EXACT_STEP_LIMIT - 1)));

@@ -13,7 +13,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('classHistogram / addToHistogram', () => {
   it('counts small and large arrays alike, keys ascending', () => {
-    expect([...classHistogram(Uint8Array.from([5, 2, 2, 9, 5, 2]))]).toEqual([[2, 3], [5, 2], [9, 1]]);
+    expect([...classHistogram(Uint8Array.from([5, 2, 2, 9, 5, 2]))]).toEqual([
+      [2, 3],
+      [5, 2],
+      [9, 1],
+    ]);
     const big = new Uint16Array(100_000).map((_, i) => (i % 3 === 0 ? 65535 : i % 7));
     const h = classHistogram(big);
     expect(h.get(65535)).toBe(33_334);
@@ -26,14 +30,22 @@ describe('classHistogram / addToHistogram', () => {
     v[0] = 1e12;
     v[1] = 0.5;
     v[2] = 3;
-    expect([...classHistogram(v)]).toEqual([[-1, 39_997], [0.5, 1], [3, 1], [1e12, 1]]);
+    expect([...classHistogram(v)]).toEqual([
+      [-1, 39_997],
+      [0.5, 1],
+      [3, 1],
+      [1e12, 1],
+    ]);
   });
 
   it('accumulates across chunks', () => {
     const h = new Map<number, number>();
     addToHistogram(h, [1, 2]);
     addToHistogram(h, new Uint8Array(20_000).fill(2));
-    expect([...h].sort()).toEqual([[1, 1], [2, 20_001]]);
+    expect([...h].sort()).toEqual([
+      [1, 1],
+      [2, 20_001],
+    ]);
   });
 });
 
@@ -60,6 +72,13 @@ describe('openScan', () => {
     expect(scan.positions).toHaveLength(2732 * 3);
     expect(scan.labelLayers).toHaveLength(1);
     expect(scan.labelLayers[0]!.values).toBeInstanceOf(Uint16Array);
-    expect([...classHistogram(scan.labelLayers[0]!.values)]).toEqual([[2, 354], [3, 10], [5, 1], [6, 2353], [14, 9], [31, 5]]);
+    expect([...classHistogram(scan.labelLayers[0]!.values)]).toEqual([
+      [2, 354],
+      [3, 10],
+      [5, 1],
+      [6, 2353],
+      [14, 9],
+      [31, 5],
+    ]);
   });
 });

@@ -73,8 +73,24 @@ function parseWkt(text: string): WktNode | null {
 }
 
 const CRS_KEYWORDS = new Set([
-  'PROJCS', 'GEOGCS', 'GEOCCS', 'VERT_CS', 'COMPD_CS', 'LOCAL_CS',
-  'PROJCRS', 'GEOGCRS', 'GEODCRS', 'GEODETICCRS', 'GEOGRAPHICCRS', 'PROJECTEDCRS', 'VERTCRS', 'VERTICALCRS', 'COMPOUNDCRS', 'BOUNDCRS', 'ENGCRS', 'ENGINEERINGCRS',
+  'PROJCS',
+  'GEOGCS',
+  'GEOCCS',
+  'VERT_CS',
+  'COMPD_CS',
+  'LOCAL_CS',
+  'PROJCRS',
+  'GEOGCRS',
+  'GEODCRS',
+  'GEODETICCRS',
+  'GEOGRAPHICCRS',
+  'PROJECTEDCRS',
+  'VERTCRS',
+  'VERTICALCRS',
+  'COMPOUNDCRS',
+  'BOUNDCRS',
+  'ENGCRS',
+  'ENGINEERINGCRS',
 ]);
 
 /** The node's own EPSG code (direct AUTHORITY/ID child), if any. */
@@ -149,7 +165,10 @@ export function wktText(vlrs: readonly LasVlr[]): string | null {
     vlrs.find((r) => r.userId === 'LASF_Projection' && r.recordId === 2112 && r.data) ??
     vlrs.find((r) => r.userId === 'liblas' && r.recordId === 2112 && r.data);
   if (!v?.data) return null;
-  const text = latin1.decode(v.data).replace(/\0[\s\S]*$/, '').trim();
+  const text = latin1
+    .decode(v.data)
+    .replace(/\0[\s\S]*$/, '')
+    .trim();
   return text || null;
 }
 

@@ -70,31 +70,50 @@ export function parseLasHeader(bytes: Uint8Array, file: string, fileSize: number
   const headerSize = dv.getUint16(94, true);
   const minHeader = HEADER_SIZE_BY_MINOR[versionMinor]!;
   if (headerSize < minHeader)
-    throw new BadInputError(file, `header size ${headerSize} is smaller than the ${minHeader} bytes LAS 1.${versionMinor} requires`, { byte: 94 });
+    throw new BadInputError(file, `header size ${headerSize} is smaller than the ${minHeader} bytes LAS 1.${versionMinor} requires`, {
+      byte: 94,
+    });
   if (headerSize > fileSize)
     throw new BadInputError(file, `header size ${headerSize} runs past the end of the file (${fileSize} bytes)`, { byte: 94 });
   if (bytes.length < minHeader)
-    throw new BadInputError(file, `file ends after ${fileSize} bytes; a LAS 1.${versionMinor} header needs ${minHeader}`, { byte: fileSize });
+    throw new BadInputError(file, `file ends after ${fileSize} bytes; a LAS 1.${versionMinor} header needs ${minHeader}`, {
+      byte: fileSize,
+    });
 
   const offsetToPointData = dv.getUint32(96, true);
   if (offsetToPointData < headerSize)
     throw new BadInputError(file, `offset to point data ${offsetToPointData} lies inside the ${headerSize}-byte header`, { byte: 96 });
   if (offsetToPointData > fileSize)
-    throw new BadInputError(file, `offset to point data ${offsetToPointData} is past the end of the file (${fileSize} bytes)`, { byte: 96 });
+    throw new BadInputError(file, `offset to point data ${offsetToPointData} is past the end of the file (${fileSize} bytes)`, {
+      byte: 96,
+    });
   if (offsetToPointData - headerSize > MAX_PREAMBLE_BYTES)
-    throw new BadInputError(file, `offset to point data ${offsetToPointData} leaves ${offsetToPointData - headerSize} bytes of VLRs, more than the ${MAX_PREAMBLE_BYTES} supported`, { byte: 96 });
+    throw new BadInputError(
+      file,
+      `offset to point data ${offsetToPointData} leaves ${offsetToPointData - headerSize} bytes of VLRs, more than the ${MAX_PREAMBLE_BYTES} supported`,
+      { byte: 96 },
+    );
   const vlrCount = dv.getUint32(100, true);
   // A VLR header alone is 54 bytes, so the count is bounded by the space before the points.
   if (vlrCount * 54 > offsetToPointData - headerSize)
-    throw new BadInputError(file, `header claims ${vlrCount} VLRs but only ${offsetToPointData - headerSize} bytes lie between header and points`, { byte: 100 });
+    throw new BadInputError(
+      file,
+      `header claims ${vlrCount} VLRs but only ${offsetToPointData - headerSize} bytes lie between header and points`,
+      { byte: 100 },
+    );
 
   const pointFormatByte = bytes[104]!;
   const compressed = (pointFormatByte & 0xc0) !== 0;
   const format = pointFormat(pointFormatByte & 0x3f);
-  if (!format) throw new BadInputError(file, `unsupported point data record format ${pointFormatByte & 0x3f} (expected 0 to 10)`, { byte: 104 });
+  if (!format)
+    throw new BadInputError(file, `unsupported point data record format ${pointFormatByte & 0x3f} (expected 0 to 10)`, { byte: 104 });
   const recordLength = dv.getUint16(105, true);
   if (recordLength < format.baseLength)
-    throw new BadInputError(file, `point record length ${recordLength} is smaller than the ${format.baseLength} bytes point format ${format.id} needs`, { byte: 105 });
+    throw new BadInputError(
+      file,
+      `point record length ${recordLength} is smaller than the ${format.baseLength} bytes point format ${format.id} needs`,
+      { byte: 105 },
+    );
 
   const legacyPointCount = dv.getUint32(107, true);
   const legacyByReturn = [0, 1, 2, 3, 4].map((i) => dv.getUint32(111 + 4 * i, true));

@@ -94,13 +94,20 @@ async function readStructure(fh: FileHandle, file: string): Promise<{ info: Scan
   let chunks: LazChunk[] | null = null;
   if (header.compressed) {
     const v = findVlr(vlrs, LASZIP_USER_ID, LASZIP_RECORD_ID);
-    if (!v) throw new BadInputError(file, "the point format is flagged as LAZ-compressed but there is no 'laszip encoded' VLR", { byte: 104 });
+    if (!v)
+      throw new BadInputError(file, "the point format is flagged as LAZ-compressed but there is no 'laszip encoded' VLR", { byte: 104 });
     // laz-perf decodes the LAZ point formats without wave packets only.
     if (![0, 1, 2, 3, 6, 7, 8].includes(header.pointFormat.id))
-      throw new BadInputError(file, `LAZ with point format ${header.pointFormat.id} (wave packets) is not supported; decompress it to LAS first`, { byte: 104 });
+      throw new BadInputError(
+        file,
+        `LAZ with point format ${header.pointFormat.id} (wave packets) is not supported; decompress it to LAS first`,
+        { byte: 104 },
+      );
     laszip = parseLaszipVlr(v, header.recordLength, file);
     if ((laszip.compressor === 3) !== header.pointFormat.extended)
-      throw new BadInputError(file, `LASzip compressor ${laszip.compressor} does not fit point format ${header.pointFormat.id}`, { byte: v.offset + 54 });
+      throw new BadInputError(file, `LASzip compressor ${laszip.compressor} does not fit point format ${header.pointFormat.id}`, {
+        byte: v.offset + 54,
+      });
     chunks = header.pointCount === 0 ? [] : await readChunkTable(fh, header, laszip, fileSize, file);
   }
 
@@ -179,9 +186,15 @@ async function readEvlrs(fh: FileHandle, h: LasHeader, fileSize: number, file: s
   if (h.versionMinor < 4 || h.evlrCount === 0) return [];
   const pointsEnd = h.compressed ? h.offsetToPointData : h.offsetToPointData + h.pointCount * h.recordLength;
   if (h.evlrStart < pointsEnd || h.evlrStart > fileSize)
-    throw new BadInputError(file, `EVLR start ${h.evlrStart} is outside the file area after the points (${pointsEnd}-${fileSize})`, { byte: 235 });
+    throw new BadInputError(file, `EVLR start ${h.evlrStart} is outside the file area after the points (${pointsEnd}-${fileSize})`, {
+      byte: 235,
+    });
   if (h.evlrCount * EVLR_HEADER_SIZE > fileSize - h.evlrStart)
-    throw new BadInputError(file, `header claims ${h.evlrCount} EVLRs but only ${fileSize - h.evlrStart} bytes follow byte ${h.evlrStart}`, { byte: 243 });
+    throw new BadInputError(
+      file,
+      `header claims ${h.evlrCount} EVLRs but only ${fileSize - h.evlrStart} bytes follow byte ${h.evlrStart}`,
+      { byte: 243 },
+    );
   const out: LasVlr[] = [];
   let at = h.evlrStart;
   for (let i = 0; i < h.evlrCount; i++) {
@@ -190,7 +203,8 @@ async function readEvlrs(fh: FileHandle, h: LasHeader, fileSize: number, file: s
     let raw: Uint8Array | null = null;
     if (e.dataLength <= MAX_EVLR_LOAD_BYTES) {
       raw = await readAt(fh, at, EVLR_HEADER_SIZE + e.dataLength);
-      if (raw.length < EVLR_HEADER_SIZE + e.dataLength) throw new BadInputError(file, `EVLR ${i} is cut off by the end of the file`, { byte: at });
+      if (raw.length < EVLR_HEADER_SIZE + e.dataLength)
+        throw new BadInputError(file, `EVLR ${i} is cut off by the end of the file`, { byte: at });
     }
     out.push({ ...e, raw, data: raw ? raw.subarray(EVLR_HEADER_SIZE) : null });
     at += EVLR_HEADER_SIZE + e.dataLength;
@@ -213,14 +227,20 @@ async function readChunkTable(fh: FileHandle, h: LasHeader, lz: LaszipInfo, file
   }
   const firstChunkOffset = pointerAt + 8;
   if (!(tableOffset >= firstChunkOffset && tableOffset + 8 <= fileSize))
-    throw new BadInputError(file, `LAZ chunk table offset ${tableOffset} is outside the file (compressed points start at ${firstChunkOffset}, file is ${fileSize} bytes)`, {
-      byte: pointerAt,
-    });
+    throw new BadInputError(
+      file,
+      `LAZ chunk table offset ${tableOffset} is outside the file (compressed points start at ${firstChunkOffset}, file is ${fileSize} bytes)`,
+      {
+        byte: pointerAt,
+      },
+    );
   const tableHead = new DataView((await readAt(fh, tableOffset, 8)).buffer);
   const chunkCount = tableHead.getUint32(4, true);
   const span = tableOffset - firstChunkOffset;
   if (chunkCount > span)
-    throw new BadInputError(file, `LAZ chunk table lists ${chunkCount} chunks but the compressed data is only ${span} bytes`, { byte: tableOffset + 4 });
+    throw new BadInputError(file, `LAZ chunk table lists ${chunkCount} chunks but the compressed data is only ${span} bytes`, {
+      byte: tableOffset + 4,
+    });
   const tableBytes = await readAt(fh, tableOffset, Math.min(fileSize - tableOffset, 8 + chunkCount * MAX_TABLE_BYTES_PER_CHUNK));
   let chunks: LazChunk[];
   try {

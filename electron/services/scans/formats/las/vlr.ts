@@ -30,12 +30,7 @@ const cstr = (b: Uint8Array): string => {
  * offset `regionOffset`; every record must end inside it. Returns the VLRs and the bytes left over
  * after the last one (some writers pad there; an exact rewrite keeps them).
  */
-export function parseVlrs(
-  region: Uint8Array,
-  regionOffset: number,
-  count: number,
-  file: string,
-): { vlrs: LasVlr[]; trailing: Uint8Array } {
+export function parseVlrs(region: Uint8Array, regionOffset: number, count: number, file: string): { vlrs: LasVlr[]; trailing: Uint8Array } {
   const dv = new DataView(region.buffer, region.byteOffset, region.byteLength);
   const vlrs: LasVlr[] = [];
   let p = 0;
