@@ -1,9 +1,16 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo } from '../../common/contracts/api';
 import type { JobInfo } from '../../common/contracts/jobs';
+import type { History, LabelClass, LabelStats } from '../../common/contracts/project';
 import type { ScanSummary } from '../../common/contracts/scans';
 import type { ApiClient } from './platform/apiClient';
+import { ClassPanel } from './features/classes/ClassPanel';
+import { HistoryPanel } from './features/history/HistoryPanel';
 import { JobsPanel } from './features/jobs/JobsPanel';
+import { toPointSet } from './features/labeling/pointSets';
+import { SelectionOverlay } from './features/labeling/SelectionOverlay';
+import { TOOL_HINT, TOOL_LABEL, TOOLS, type Tool } from './features/labeling/tools';
+import { ImportBox } from './features/scans/ImportBox';
 import { ScanPanel } from './features/scans/ScanPanel';
 import { ApiContext } from './features/shell/useApi';
 import { ViewerPane } from './features/viewer/ViewerPane';
@@ -11,35 +18,70 @@ import { COLOR_MODES, type ColorMode } from './viewer/colorModes';
 import type { ViewerEngine, ViewerStats } from './viewer/ViewerEngine';
 
 const fmt = (n: number) => n.toLocaleString('en');
-const MODE_LABEL: Record<ColorMode, string> = { rgb: 'RGB', elevation: 'Elevation', class: 'Class' };
+const MODE_LABEL: Record<ColorMode, string> = { rgb: 'RGB', elevation: 'Elevation', labels: 'Labels', source: 'File classes' };
+
+/** A pending point set waiting for Enter (assign the current class) or Esc. */
+interface Pending {
+  kind: 'selection';
+  indices: Uint32Array;
+}
 
 export function App({ client }: { client: ApiClient }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [scans, setScans] = useState<ScanSummary[]>([]);
   const [activeId, setActiveId] = useState<string | null>(null);
+  const [inProject, setInProject] = useState(false);
   const [jobs, setJobs] = useState<Map<string, JobInfo>>(new Map());
   const [engine, setEngine] = useState<ViewerEngine | null>(null);
   const [stats, setStats] = useState<ViewerStats | null>(null);
   const [mode, setMode] = useState<ColorMode>('rgb');
   const [error, setError] = useState<string | null>(null);
+  const [classes, setClasses] = useState<LabelClass[]>([]);
+  const [labelStats, setLabelStats] = useState<LabelStats | null>(null);
+  const [history, setHistory] = useState<History | null>(null);
+  const [activeClass, setActiveClass] = useState<number | null>(null);
+  const [hidden, setHidden] = useState<Set<number>>(new Set());
+  const [tool, setTool] = useState<Tool>('click');
+  const [pending, setPending] = useState<Pending | null>(null);
 
   const report = useCallback((e: unknown) => setError(e instanceof Error ? e.message : String(e)), []);
+  const activeRef = useRef<string | null>(null);
+  activeRef.current = activeId;
 
   const refreshScans = useCallback(() => {
     client.get('scans.list', {}).then(setScans, report);
   }, [client, report]);
 
-  useEffect(() => {
+  const refreshProject = useCallback(() => {
     client.get('app.info', {}).then(setInfo, report);
+    client.call('classes.list', {}).then((r) => setClasses(r.ok ? r.value : []));
+  }, [client, report]);
+
+  const refreshLabels = useCallback(() => {
+    const scanId = activeRef.current;
+    if (!scanId || !inProject) {
+      setLabelStats(null);
+      setHistory(null);
+      return;
+    }
+    client.get('labels.stats', { scanId }).then(setLabelStats, report);
+    client.get('labels.history', { scanId, limit: 100 }).then(setHistory, report);
+  }, [client, inProject, report]);
+
+  useEffect(() => {
+    refreshProject();
     client.get('jobs.list', {}).then((list) => setJobs(new Map(list.map((j) => [j.id, j]))), report);
     refreshScans();
-    const offJobs = client.on('job.progress', (job) => setJobs((prev) => new Map(prev).set(job.id, job)));
-    const offScans = client.on('scans.changed', refreshScans);
-    return () => {
-      offJobs();
-      offScans();
-    };
-  }, [client, refreshScans, report]);
+    const offs = [
+      client.on('job.progress', (job) => setJobs((prev) => new Map(prev).set(job.id, job))),
+      client.on('scans.changed', refreshScans),
+      client.on('project.changed', () => {
+        refreshProject();
+        refreshScans();
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [client, refreshScans, refreshProject, report]);
 
   // Show the first scan as soon as one exists.
   useEffect(() => {
@@ -48,16 +90,73 @@ export function App({ client }: { client: ApiClient }) {
 
   useEffect(() => {
     if (!engine || activeId === null) return;
+    setPending(null);
     client
       .get('scans.view', { scanId: activeId })
-      .then((view) => engine.showScan(view, (p) => client.fetchBlob(p)))
+      .then((view) => {
+        setInProject(view.inProject);
+        if (view.inProject) setMode((m) => (m === 'rgb' ? 'labels' : m));
+        return engine.showScan(view, (p) => client.fetchBlob(p));
+      })
       .catch(report);
   }, [client, engine, activeId, report]);
 
+  useEffect(refreshLabels, [refreshLabels, activeId]);
+
+  useEffect(
+    () =>
+      client.on('labels.changed', (e) => {
+        if (e.scanId !== activeRef.current) return;
+        engine?.reloadLabels((p) => client.fetchBlob(p)).catch(report);
+        refreshLabels();
+      }),
+    [client, engine, refreshLabels, report],
+  );
+
   useEffect(() => engine?.setColorMode(mode), [engine, mode]);
+  useEffect(() => {
+    engine?.setProjectClasses(classes);
+    if (activeClass === null && classes.length > 0) setActiveClass(classes.find((c) => c.hotkey === '1')?.code ?? classes[0]!.code);
+  }, [engine, classes, activeClass]);
+  useEffect(() => engine?.setOverlay(pending?.indices ?? null, 'selection'), [engine, pending]);
+
+  const accept = useCallback(async () => {
+    if (!pending || activeId === null || activeClass === null) return;
+    const r = await client.call('labels.applyEdit', { kind: 'assign', scanId: activeId, points: toPointSet(pending.indices), classCode: activeClass, source: 'manual' });
+    if (!r.ok) return report(r.error.message);
+    setPending(null);
+  }, [client, pending, activeId, activeClass, report]);
+
+  const undo = useCallback(() => {
+    if (activeId) client.call('labels.undo', { scanId: activeId }).then((r) => !r.ok && report(r.error.message));
+  }, [client, activeId, report]);
+  const redo = useCallback(() => {
+    if (activeId) client.call('labels.redo', { scanId: activeId }).then((r) => !r.ok && report(r.error.message));
+  }, [client, activeId, report]);
+
+  // Keyboard: Enter accepts, Esc cancels, 1-9 pick a class, Ctrl+Z / Ctrl+Shift+Z undo and redo.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
+      if (e.key === 'Enter') void accept();
+      else if (e.key === 'Escape') setPending(null);
+      else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
+        e.preventDefault();
+        if (e.shiftKey) redo();
+        else undo();
+      } else if (!e.ctrlKey && !e.metaKey && /^[1-9]$/.test(e.key)) {
+        const c = classes.find((x) => x.hotkey === e.key);
+        if (c) setActiveClass(c.code);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [accept, undo, redo, classes]);
 
   const jobList = useMemo(() => [...jobs.values()].sort((a, b) => b.startedAt - a.startedAt), [jobs]);
   const active = scans.find((s) => s.id === activeId) ?? null;
+  const projectOpen = !!info?.projectDir;
 
   return (
     <ApiContext.Provider value={client}>
@@ -65,6 +164,13 @@ export function App({ client }: { client: ApiClient }) {
         <header className="topbar">
           <span className="brand">ScanLabel</span>
           <span className="scan-title">{active ? active.name : 'No scan'}</span>
+          <div className="segmented" role="radiogroup" aria-label="Tool">
+            {TOOLS.map((t) => (
+              <button key={t} role="radio" aria-checked={tool === t} className={tool === t ? 'on' : ''} onClick={() => setTool(t)}>
+                {TOOL_LABEL[t]}
+              </button>
+            ))}
+          </div>
           <div className="spacer" />
           <div className="segmented" role="radiogroup" aria-label="Color mode">
             {COLOR_MODES.map((m) => (
@@ -73,14 +179,57 @@ export function App({ client }: { client: ApiClient }) {
               </button>
             ))}
           </div>
-          <button onClick={() => engine?.frameAll()} title="Frame the whole scan">
-            Reset view
-          </button>
+          <div className="segmented" aria-label="Views">
+            <button onClick={() => engine?.viewFrom('top')}>Top</button>
+            <button onClick={() => engine?.viewFrom('front')}>Front</button>
+            <button onClick={() => engine?.viewFrom('side')}>Side</button>
+            <button onClick={() => engine?.frameAll()} title="Frame the whole scan">
+              Reset
+            </button>
+          </div>
         </header>
         <aside className="sidebar">
           <section>
             <h2>Scans</h2>
             <ScanPanel scans={scans} activeId={activeId} onSelect={setActiveId} />
+            <ImportBox
+              disabled={!projectOpen}
+              onImport={(p) =>
+                client
+                  .get('scans.import', { path: p })
+                  .then(({ jobId }) => {
+                    const off = client.on('job.progress', (j) => {
+                      if (j.id !== jobId || j.state === 'running' || j.state === 'queued') return;
+                      off();
+                      if (j.state === 'done') setActiveId((j.result as { scanId: string }).scanId);
+                      else if (j.state === 'failed') report(j.error?.message ?? 'import failed');
+                    });
+                  })
+                  .catch(report)
+              }
+            />
+          </section>
+          <section>
+            <h2>Classes</h2>
+            <ClassPanel
+              classes={inProject ? classes : []}
+              stats={labelStats}
+              activeCode={activeClass}
+              hidden={hidden}
+              onActivate={setActiveClass}
+              onColor={(code, color) => client.get('classes.update', { code, patch: { color } }).catch(report)}
+              onToggleHidden={(code) => {
+                const next = new Set(hidden);
+                if (next.has(code)) next.delete(code);
+                else next.add(code);
+                setHidden(next);
+                engine?.setClassHidden(code, next.has(code));
+              }}
+            />
+          </section>
+          <section>
+            <h2>History</h2>
+            <HistoryPanel history={history} onUndo={undo} onRedo={redo} />
           </section>
           <section>
             <h2>Jobs</h2>
@@ -88,11 +237,23 @@ export function App({ client }: { client: ApiClient }) {
           </section>
           <section>
             <h2>Project</h2>
-            <p className="muted">{info?.projectDir ?? 'No project folder (demo scene only)'}</p>
+            <p className="muted">{info?.projectDir ?? 'No project folder: start with --project DIR to label and save.'}</p>
           </section>
         </aside>
         <main className="viewport">
           <ViewerPane onEngine={setEngine} onStats={setStats} />
+          <SelectionOverlay
+            tool={tool}
+            onPolygon={(poly) => {
+              const indices = engine?.selectPolygon(poly);
+              setPending(indices && indices.length ? { kind: 'selection', indices } : null);
+            }}
+          />
+          {pending && (
+            <div className="pending-bar" role="status">
+              {fmt(pending.indices.length)} points selected · Enter: assign {classes.find((c) => c.code === activeClass)?.name ?? 'class'} · Esc: cancel
+            </div>
+          )}
           {error && (
             <div className="error-banner" role="alert">
               <span>{error}</span>
@@ -101,7 +262,7 @@ export function App({ client }: { client: ApiClient }) {
               </button>
             </div>
           )}
-          <div className="hint">Drag to orbit · right-drag to pan · wheel to zoom at the cursor</div>
+          <div className="hint">{TOOL_HINT[tool]}</div>
         </main>
         <footer className="statusbar">
           <span>{info ? `ScanLabel ${info.version} · ${info.host} host · ${info.platform}` : 'connecting…'}</span>

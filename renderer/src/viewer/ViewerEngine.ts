@@ -1,7 +1,9 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import type { ScanView } from '../../../common/contracts/scans';
-import { colorModeIndex, type ColorMode } from './colorModes';
+import { fromGlCamera, type Camera } from '../../../common/geometry/camera';
+import type { ClassInfo, ScanView } from '../../../common/contracts/scans';
+import { colorModeIndex, LUT_ROW, UNLABELED, type ColorMode } from './colorModes';
+import { pickPoint, selectInPolygon, type PickChunk, type PickHit } from './picking';
 import { PointMaterial } from './pointMaterial';
 
 /** Read-only facts about what the viewer draws, for the status bar and the e2e test hook. */
@@ -16,10 +18,27 @@ export interface ViewerStats {
   drawCalls: number;
   frames: number;
   colorMode: ColorMode;
+  /** Points in the highlighted overlay (a click preview or a selection). */
+  overlaySize: number;
+  overlayKind: 'none' | 'preview' | 'selection';
+  /** Loaded points per user-label class code ('unlabeled' for none). */
+  labelHistogram: Record<string, number>;
+  hiddenClasses: number[];
   camera: { position: [number, number, number]; target: [number, number, number] };
 }
 
 export type BlobFetcher = (path: string) => Promise<ArrayBuffer>;
+
+interface LoadedChunk {
+  start: number;
+  count: number;
+  positions: Float32Array;
+  labels: Uint16Array | null;
+  labelsBlob: string | null;
+  points: THREE.Points;
+}
+
+const OVERLAY_COLORS = { preview: 0x00e5ff, selection: 0xffd43b } as const;
 
 /**
  * The 3D view: a plain TypeScript engine around three.js (React only hosts its canvas). Scans render
@@ -32,9 +51,12 @@ export class ViewerEngine {
   private readonly camera = new THREE.PerspectiveCamera(55, 1, 0.1, 5000);
   private readonly controls: OrbitControls;
   private readonly material = new PointMaterial();
-  private readonly chunks: THREE.Points[] = [];
+  private readonly chunks: LoadedChunk[] = [];
   private readonly resizeObserver: ResizeObserver;
+  private overlay: THREE.Points | null = null;
+  private overlayMaterial = new THREE.PointsMaterial({ size: 4, sizeAttenuation: false, color: OVERLAY_COLORS.preview });
   private view: ScanView | null = null;
+  private hidden = new Set<number>();
   private loadToken = 0;
   private frameRequested = false;
   private disposed = false;
@@ -63,6 +85,10 @@ export class ViewerEngine {
       drawCalls: 0,
       frames: 0,
       colorMode: 'rgb',
+      overlaySize: 0,
+      overlayKind: 'none',
+      labelHistogram: {},
+      hiddenClasses: [],
       camera: { position: [0, 0, 0], target: [0, 0, 0] },
     };
     this.resize();
@@ -71,36 +97,77 @@ export class ViewerEngine {
   /** Replaces the shown scan; chunks stream in and appear as they arrive. */
   async showScan(view: ScanView, fetchBlob: BlobFetcher): Promise<void> {
     const token = ++this.loadToken;
+    const sameScan = this.view?.scan.id === view.scan.id;
     this.clear();
     this.view = view;
-    for (const c of view.classes) this.material.setClassColor(c.code, c.color);
+    this.material.resetRow(LUT_ROW.source);
+    for (const c of view.classes) this.material.setClassColor(LUT_ROW.source, c.code, c.color);
     const [zMin, zMax] = [view.scan.boundsMin[2], view.scan.boundsMax[2]];
     this.material.uniforms.zRange!.value.set(zMin, zMax);
     // Mean spacing of an aerial-like scan: points spread over the footprint of the bounds.
     const footprint = Math.max(1e-6, (view.scan.boundsMax[0] - view.scan.boundsMin[0]) * (view.scan.boundsMax[1] - view.scan.boundsMin[1]));
     this.material.uniforms.spacing!.value = Math.sqrt(footprint / Math.max(1, view.scan.pointCount));
     this.stats = { ...this.stats, scanId: view.scan.id, chunksTotal: view.chunks.length, chunksLoaded: 0, pointsLoaded: 0 };
-    this.frameAll();
+    if (!sameScan) this.frameAll();
+    let start = 0;
     for (const chunk of view.chunks) {
-      const [pos, col, cls] = await Promise.all([
+      const chunkStart = start;
+      start += chunk.pointCount;
+      const [pos, col, cls, lab] = await Promise.all([
         fetchBlob(chunk.blobs.position!),
         fetchBlob(chunk.blobs.color!),
         fetchBlob(chunk.blobs.classification!),
+        chunk.blobs.labels ? fetchBlob(chunk.blobs.labels) : Promise.resolve(null),
       ]);
       if (token !== this.loadToken || this.disposed) return;
+      const positions = new Float32Array(pos);
+      const labels = lab ? new Uint16Array(lab) : new Uint16Array(chunk.pointCount).fill(UNLABELED);
       const geometry = new THREE.BufferGeometry();
-      geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(pos), 3));
+      geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
       geometry.setAttribute('color', new THREE.BufferAttribute(new Uint8Array(col), 3, true));
       geometry.setAttribute('classification', new THREE.BufferAttribute(new Uint16Array(cls), 1));
+      geometry.setAttribute('labels', new THREE.BufferAttribute(labels, 1));
       geometry.boundingSphere = new THREE.Sphere(...this.boundsSphere());
       const points = new THREE.Points(geometry, this.material);
-      points.frustumCulled = true;
       this.scene.add(points);
-      this.chunks.push(points);
+      this.chunks.push({ start: chunkStart, count: chunk.pointCount, positions, labels, labelsBlob: chunk.blobs.labels ?? null, points });
       this.stats.chunksLoaded++;
       this.stats.pointsLoaded += chunk.pointCount;
+      this.updateHistogram();
       this.requestFrame();
     }
+  }
+
+  /** Refetches the user-label blobs (after an edit, undo or redo) without reloading geometry. */
+  async reloadLabels(fetchBlob: BlobFetcher): Promise<void> {
+    const token = this.loadToken;
+    const fresh = await Promise.all(this.chunks.map((c) => (c.labelsBlob ? fetchBlob(c.labelsBlob) : Promise.resolve(null))));
+    if (token !== this.loadToken) return;
+    fresh.forEach((buf, i) => {
+      const chunk = this.chunks[i]!;
+      if (!buf) return;
+      const attr = chunk.points.geometry.getAttribute('labels') as THREE.BufferAttribute;
+      (attr.array as Uint16Array).set(new Uint16Array(buf));
+      attr.needsUpdate = true;
+    });
+    this.updateHistogram();
+    this.requestFrame();
+  }
+
+  /** Colours of the project's classes (labels mode). */
+  setProjectClasses(classes: readonly ClassInfo[]) {
+    this.material.resetRow(LUT_ROW.labels);
+    for (const c of classes) this.material.setClassColor(LUT_ROW.labels, c.code, c.color, !this.hidden.has(c.code));
+    this.projectClasses = [...classes];
+    this.requestFrame();
+  }
+  private projectClasses: ClassInfo[] = [];
+
+  setClassHidden(code: number, hidden: boolean) {
+    if (hidden) this.hidden.add(code);
+    else this.hidden.delete(code);
+    this.stats.hiddenClasses = [...this.hidden].sort((a, b) => a - b);
+    this.setProjectClasses(this.projectClasses);
   }
 
   setColorMode(mode: ColorMode) {
@@ -109,28 +176,93 @@ export class ViewerEngine {
     this.requestFrame();
   }
 
-  setClassColor(code: number, hex: string, visible = true) {
-    this.material.setClassColor(code, hex, visible);
-    this.requestFrame();
-  }
-
   setPointSize(size: number) {
     this.material.uniforms.pointSize!.value = size;
     this.requestFrame();
+  }
+
+  /** Highlights a point set (click preview or selection) on top of the scan. */
+  setOverlay(indices: Uint32Array | null, kind: 'preview' | 'selection' = 'preview') {
+    if (this.overlay) {
+      this.scene.remove(this.overlay);
+      this.overlay.geometry.dispose();
+      this.overlay = null;
+    }
+    this.stats.overlaySize = indices?.length ?? 0;
+    this.stats.overlayKind = indices && indices.length ? kind : 'none';
+    if (indices && indices.length) {
+      const pos = new Float32Array(indices.length * 3);
+      let k = 0;
+      let c = 0;
+      for (const idx of indices) {
+        while (c < this.chunks.length && idx >= this.chunks[c]!.start + this.chunks[c]!.count) c++;
+        const chunk = this.chunks[c];
+        if (!chunk || idx < chunk.start) continue;
+        const local = idx - chunk.start;
+        pos.set(chunk.positions.subarray(local * 3, local * 3 + 3), k * 3);
+        k++;
+      }
+      const geometry = new THREE.BufferGeometry();
+      geometry.setAttribute('position', new THREE.BufferAttribute(pos.subarray(0, k * 3), 3));
+      this.overlayMaterial.color.setHex(OVERLAY_COLORS[kind]);
+      this.overlay = new THREE.Points(geometry, this.overlayMaterial);
+      this.overlay.renderOrder = 1;
+      this.scene.add(this.overlay);
+    }
+    this.requestFrame();
+  }
+
+  /** The visible point under a canvas position (CSS pixels from the canvas' top-left). */
+  pick(x: number, y: number): PickHit | null {
+    return pickPoint(this.pickChunks(), this.userCamera(), x, y);
+  }
+
+  /** Visible points inside a polygon in canvas CSS pixels. */
+  selectPolygon(poly: [number, number][]): Uint32Array {
+    return selectInPolygon(this.pickChunks(), this.userCamera(), poly);
+  }
+
+  /** What the user sees, in the shared camera model (canvas CSS pixels), for picking and click prompts. */
+  userCamera(): Camera {
+    return fromGlCamera(
+      {
+        position: this.camera.position.toArray() as [number, number, number],
+        target: this.controls.target.toArray() as [number, number, number],
+        up: [0, 0, 1],
+        fovDeg: this.camera.fov,
+        near: this.camera.near,
+      },
+      Math.max(1, this.canvas.clientWidth),
+      Math.max(1, this.canvas.clientHeight),
+    );
   }
 
   /** Frames the whole scan from a south-west oblique viewpoint. */
   frameAll() {
     if (!this.view) return;
     const [c, r] = this.boundsSphere();
-    this.controls.target.copy(c);
-    const dist = r / Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2)) * 0.75;
-    this.camera.position.set(c.x - dist * 0.55, c.y - dist * 0.65, c.z + dist * 0.55);
-    this.camera.near = Math.max(0.01, r / 1000);
-    this.camera.far = r * 20;
-    this.camera.updateProjectionMatrix();
+    this.lookFrom(c, r, [-0.55, -0.65, 0.55]);
+  }
+
+  /** Standard views: top, front (looking north), side (looking west). */
+  viewFrom(direction: 'top' | 'front' | 'side') {
+    if (!this.view) return;
+    const [c, r] = this.boundsSphere();
+    const dirs: Record<typeof direction, [number, number, number]> = { top: [0, -0.001, 1], front: [0, -1, 0.05], side: [1, 0, 0.05] };
+    this.lookFrom(c, r, dirs[direction]);
+  }
+
+  /** Centres the orbit on a point (double-click focus). */
+  focus(point: [number, number, number]) {
+    const offset = this.camera.position.clone().sub(this.controls.target);
+    this.controls.target.set(...point);
+    this.camera.position.copy(this.controls.target).add(offset.multiplyScalar(0.6));
     this.controls.update();
     this.requestFrame();
+  }
+
+  setControlsEnabled(enabled: boolean) {
+    this.controls.enabled = enabled;
   }
 
   onStats(listener: (s: ViewerStats) => void): () => void {
@@ -142,6 +274,12 @@ export class ViewerEngine {
     return structuredClone(this.stats);
   }
 
+  /** The current frame as a PNG data URL (the drawing buffer is preserved for this). */
+  screenshot(): string {
+    this.renderer.render(this.scene, this.camera);
+    return this.canvas.toDataURL('image/png');
+  }
+
   dispose() {
     this.disposed = true;
     this.clear();
@@ -149,7 +287,42 @@ export class ViewerEngine {
     this.controls.dispose();
     this.material.lut.dispose();
     this.material.dispose();
+    this.overlayMaterial.dispose();
     this.renderer.dispose();
+  }
+
+  private pickChunks(): PickChunk[] {
+    const mode = this.stats.colorMode;
+    const hidden = this.hidden;
+    return this.chunks.map((c) => ({
+      start: c.start,
+      positions: c.positions,
+      visible: mode === 'labels' && hidden.size > 0 && c.labels ? (i: number) => !hidden.has(c.labels![i]!) : null,
+    }));
+  }
+
+  private lookFrom(c: THREE.Vector3, r: number, dir: [number, number, number]) {
+    this.controls.target.copy(c);
+    const dist = (r / Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2))) * 0.75;
+    const d = new THREE.Vector3(...dir).normalize().multiplyScalar(dist);
+    this.camera.position.copy(c).add(d);
+    this.camera.near = Math.max(0.01, r / 1000);
+    this.camera.far = r * 20;
+    this.camera.updateProjectionMatrix();
+    this.controls.update();
+    this.requestFrame();
+  }
+
+  private updateHistogram() {
+    const h: Record<string, number> = {};
+    for (const c of this.chunks) {
+      const labels = (c.points.geometry.getAttribute('labels') as THREE.BufferAttribute).array as Uint16Array;
+      for (const v of labels) {
+        const key = v === UNLABELED ? 'unlabeled' : String(v);
+        h[key] = (h[key] ?? 0) + 1;
+      }
+    }
+    this.stats.labelHistogram = h;
   }
 
   private boundsSphere(): [THREE.Vector3, number] {
@@ -160,11 +333,12 @@ export class ViewerEngine {
   }
 
   private clear() {
-    for (const p of this.chunks) {
-      this.scene.remove(p);
-      p.geometry.dispose();
+    for (const c of this.chunks) {
+      this.scene.remove(c.points);
+      c.points.geometry.dispose();
     }
     this.chunks.length = 0;
+    this.setOverlay(null);
     this.requestFrame();
   }
 

@@ -1,9 +1,10 @@
 import * as THREE from 'three';
-import { CLASS_LUT_SIZE, hexToRgb } from './colorModes';
+import { CLASS_LUT_SIZE, hexToRgb, LUT_ROW } from './colorModes';
 
 const vertexShader = /* glsl */ `
   in vec3 color;
   in float classification;
+  in float labels;
   uniform int mode;
   uniform sampler2D classLut;
   uniform vec2 zRange;
@@ -21,22 +22,35 @@ const vertexShader = /* glsl */ `
     return t < 0.5 ? mix(a, b, t * 2.0) : mix(b, c, t * 2.0 - 1.0);
   }
 
+  vec4 lut(float code, int row) {
+    return texelFetch(classLut, ivec2(int(min(code, float(${CLASS_LUT_SIZE - 1}))), row), 0);
+  }
+
   void main() {
     vec4 mv = modelViewMatrix * vec4(position, 1.0);
     gl_Position = projectionMatrix * mv;
     // Adaptive size: a splat covers about the scan's mean point spacing on screen, so surfaces look
     // closed at every zoom; pointSize scales it, and it stays within 1..16 pixels.
     gl_PointSize = clamp(pointSize * spacing * projScale / max(1e-3, -mv.z), 1.0, 16.0);
+    bool hidden = false;
     if (mode == 0) {
       vColor = color;
     } else if (mode == 1) {
       vColor = ramp((position.z - zRange.x) / max(1e-6, zRange.y - zRange.x));
+    } else if (mode == 2) {
+      if (labels > 65534.5) {
+        vColor = color * 0.45 + vec3(0.12); // unlabeled: dimmed, still readable
+      } else {
+        vec4 c = lut(labels, ${LUT_ROW.labels});
+        hidden = c.a < 0.5;
+        vColor = c.rgb;
+      }
     } else {
-      float code = min(classification, float(${CLASS_LUT_SIZE - 1}));
-      vec4 c = texelFetch(classLut, ivec2(int(code), 0), 0);
-      if (c.a < 0.5) { gl_Position = vec4(2.0, 2.0, 2.0, 1.0); } // hidden class: clip away
+      vec4 c = lut(classification, ${LUT_ROW.source});
+      hidden = c.a < 0.5;
       vColor = c.rgb;
     }
+    if (hidden) gl_Position = vec4(2.0, 2.0, 2.0, 1.0); // hidden class: clipped away
   }
 `;
 
@@ -45,9 +59,8 @@ const fragmentShader = /* glsl */ `
   in vec3 vColor;
   out vec4 outColor;
   void main() {
-    // Round splats.
     vec2 d = gl_PointCoord - 0.5;
-    if (dot(d, d) > 0.25) discard;
+    if (dot(d, d) > 0.25) discard; // round splats
     outColor = vec4(vColor, 1.0);
   }
 `;
@@ -58,9 +71,9 @@ export class PointMaterial extends THREE.ShaderMaterial {
   private readonly lutData: Uint8Array;
 
   constructor() {
-    const lutData = new Uint8Array(CLASS_LUT_SIZE * 4);
-    for (let i = 0; i < CLASS_LUT_SIZE; i++) lutData.set([160, 160, 160, 255], i * 4);
-    const lut = new THREE.DataTexture(lutData, CLASS_LUT_SIZE, 1, THREE.RGBAFormat, THREE.UnsignedByteType);
+    const lutData = new Uint8Array(CLASS_LUT_SIZE * 2 * 4);
+    for (let i = 0; i < CLASS_LUT_SIZE * 2; i++) lutData.set([150, 150, 150, 255], i * 4);
+    const lut = new THREE.DataTexture(lutData, CLASS_LUT_SIZE, 2, THREE.RGBAFormat, THREE.UnsignedByteType);
     lut.needsUpdate = true;
     super({
       glslVersion: THREE.GLSL3,
@@ -79,10 +92,15 @@ export class PointMaterial extends THREE.ShaderMaterial {
     this.lutData = lutData;
   }
 
-  setClassColor(code: number, hex: string, visible = true) {
+  setClassColor(row: number, code: number, hex: string, visible = true) {
     if (code < 0 || code >= CLASS_LUT_SIZE) return;
     const [r, g, b] = hexToRgb(hex);
-    this.lutData.set([r, g, b, visible ? 255 : 0], code * 4);
+    this.lutData.set([r, g, b, visible ? 255 : 0], (row * CLASS_LUT_SIZE + code) * 4);
+    this.lut.needsUpdate = true;
+  }
+
+  resetRow(row: number) {
+    for (let i = 0; i < CLASS_LUT_SIZE; i++) this.lutData.set([150, 150, 150, 255], (row * CLASS_LUT_SIZE + i) * 4);
     this.lut.needsUpdate = true;
   }
 }

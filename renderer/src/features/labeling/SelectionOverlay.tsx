@@ -1,0 +1,49 @@
+import { useRef, useState } from 'react';
+import type { Tool } from './tools';
+
+/**
+ * Draws box and lasso gestures over the viewer and reports the polygon (canvas CSS pixels) on release.
+ * For the click tool it stays transparent to the pointer, so orbiting and clicking reach the canvas.
+ */
+export function SelectionOverlay({ tool, onPolygon }: { tool: Tool; onPolygon(poly: [number, number][]): void }) {
+  const [points, setPoints] = useState<[number, number][]>([]);
+  const drawing = useRef(false);
+  const active = tool === 'box' || tool === 'lasso';
+  const local = (e: React.PointerEvent<SVGSVGElement>): [number, number] => {
+    const r = e.currentTarget.getBoundingClientRect();
+    return [e.clientX - r.left, e.clientY - r.top];
+  };
+  const shape: [number, number][] =
+    tool === 'box' && points.length >= 2
+      ? (() => {
+          const [a, b] = [points[0]!, points[points.length - 1]!];
+          return [a, [b[0], a[1]], b, [a[0], b[1]]];
+        })()
+      : points;
+
+  return (
+    <svg
+      className={active ? 'selection-overlay active' : 'selection-overlay'}
+      data-testid="selection-overlay"
+      onPointerDown={(e) => {
+        if (!active || e.button !== 0) return;
+        e.currentTarget.setPointerCapture(e.pointerId);
+        drawing.current = true;
+        setPoints([local(e)]);
+      }}
+      onPointerMove={(e) => {
+        if (!drawing.current) return;
+        const p = local(e);
+        setPoints((prev) => (tool === 'box' ? [prev[0]!, p] : [...prev, p]));
+      }}
+      onPointerUp={() => {
+        if (!drawing.current) return;
+        drawing.current = false;
+        if (shape.length >= 3) onPolygon(shape);
+        setPoints([]);
+      }}
+    >
+      {shape.length >= 2 && <polygon points={shape.map((p) => p.join(',')).join(' ')} />}
+    </svg>
+  );
+}

@@ -1,0 +1,84 @@
+import { project, type Camera } from '../../../common/geometry/camera';
+
+/** A loaded chunk as picking sees it: positions in the scan frame and the index of its first point. */
+export interface PickChunk {
+  start: number;
+  positions: Float32Array;
+  /** Per-point visibility test (hidden classes are not pickable); null = all visible. */
+  visible: ((local: number) => boolean) | null;
+}
+
+export interface PickHit {
+  index: number;
+  position: [number, number, number];
+  depth: number;
+}
+
+/**
+ * The point under the cursor: among points projecting within `radius` pixels of (u, v), the nearest
+ * to the camera, so a click hits the front surface like the eye does. Brute force over loaded points
+ * (a few ms per million on one core); the point budget bounds what is loaded.
+ */
+export function pickPoint(chunks: PickChunk[], cam: Camera, u: number, v: number, radius = 6): PickHit | null {
+  let best: PickHit | null = null;
+  const r2 = radius * radius;
+  const p: [number, number, number] = [0, 0, 0];
+  for (const c of chunks) {
+    const pos = c.positions;
+    for (let i = 0, n = pos.length / 3; i < n; i++) {
+      p[0] = pos[i * 3]!;
+      p[1] = pos[i * 3 + 1]!;
+      p[2] = pos[i * 3 + 2]!;
+      const q = project(cam, p);
+      if (!q) continue;
+      const du = q.u - u;
+      const dv = q.v - v;
+      if (du * du + dv * dv > r2) continue;
+      if (best && q.depth >= best.depth) continue;
+      if (c.visible && !c.visible(i)) continue;
+      best = { index: c.start + i, position: [p[0], p[1], p[2]], depth: q.depth };
+    }
+  }
+  return best;
+}
+
+/** Even-odd point-in-polygon. */
+export function insidePolygon(poly: readonly [number, number][], x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i]!;
+    const [xj, yj] = poly[j]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Every visible point whose projection falls inside the polygon (screen pixels), through the whole depth. */
+export function selectInPolygon(chunks: PickChunk[], cam: Camera, poly: readonly [number, number][]): Uint32Array {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const [x, y] of poly) {
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  const out: number[] = [];
+  const p: [number, number, number] = [0, 0, 0];
+  for (const c of chunks) {
+    const pos = c.positions;
+    for (let i = 0, n = pos.length / 3; i < n; i++) {
+      p[0] = pos[i * 3]!;
+      p[1] = pos[i * 3 + 1]!;
+      p[2] = pos[i * 3 + 2]!;
+      const q = project(cam, p);
+      if (!q || q.u < minX || q.u > maxX || q.v < minY || q.v > maxY) continue;
+      if (!insidePolygon(poly, q.u, q.v)) continue;
+      if (c.visible && !c.visible(i)) continue;
+      out.push(c.start + i);
+    }
+  }
+  return Uint32Array.from(out);
+}
