@@ -66,8 +66,7 @@ export function planLas({ source, header, maxCode, lasVersion }: LasPlanInput): 
   if (versionMinor < 4 && header.pointCount > 0xffffffff) throw fail(`${header.pointCount} points need LAS 1.4 (64-bit counts)`);
 
   // VLRs that describe the compressed or COPC layout of the source no longer apply to plain LAS.
-  const dropped = (userId: string, recordId: number) =>
-    (userId === 'laszip encoded' && recordId === 22204) || (userId === 'copc' && (recordId === 1 || recordId === 1000));
+  const dropped = (userId: string, recordId: number) => (userId === 'laszip encoded' && recordId === 22204) || userId === 'copc';
   let vlrs = source.vlrs.filter((v) => !dropped(v.userId, v.recordId)).map((v) => v.bytes);
   let evlrs = source.evlrs.filter((v) => !dropped(v.userId, v.recordId));
   if (source.vlrs.length - vlrs.length + source.evlrs.length - evlrs.length > 0) notes.push('LASzip/COPC records dropped (the output is uncompressed LAS)');
