@@ -204,7 +204,7 @@ export class ClickEngine {
       }
     }
 
-    let t = performance.now();
+    const t = performance.now();
     const refineOptions: RefineOptions = {
       ...DEFAULT_REFINE,
       ...this.options.refine,
@@ -215,7 +215,6 @@ export class ClickEngine {
     const { ids, confidence } = withAnchors(refined.ids, refined.confidence, positives.map((a) => a.id));
     timings.refine = performance.now() - t;
     timings.total = performance.now() - t0;
-    t = performance.now();
     const previewId = `p${this.nextId++}`;
     const preview: Preview = {
       previewId,

@@ -31,7 +31,8 @@ export async function openSession(model: string | Uint8Array, order: ProviderNam
   const tries = order.includes('cpu') ? order : [...order, 'cpu' as const];
   for (const provider of tries) {
     try {
-      const opts: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', ...options, executionProviders: [provider] };
+      // GPU attempts log at fatal only: their expected failure is reported once, as a note.
+      const opts: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', ...(provider === 'cpu' ? {} : { logSeverityLevel: 4 as const }), ...options, executionProviders: [provider] };
       const session = typeof model === 'string' ? await ort.InferenceSession.create(model, opts) : await ort.InferenceSession.create(model, opts);
       return { session, provider, notes };
     } catch (e) {
