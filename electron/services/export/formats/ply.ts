@@ -138,7 +138,8 @@ async function writeFaces(mesh: ScanMesh, faces: Uint32Array, vertexMap: Int32Ar
       at += 13;
       if (cornerUvs) {
         dv.setUint8(at, 6);
-        for (let k = 0; k < 6; k++) dv.setFloat32(at + 1 + 4 * k, cornerUvs[6 * f + k]!, true);
+        // The model keeps v pointing down (image row 0 at the top); PLY texcoords point up.
+        for (let k = 0; k < 6; k++) dv.setFloat32(at + 1 + 4 * k, k % 2 ? 1 - cornerUvs[6 * f + k]! : cornerUvs[6 * f + k]!, true);
         at += 25;
       }
       if (faceTexture) {

@@ -12,7 +12,7 @@ export const ANNOTATIONS_DIR = 'Annotations';
 
 /** A class name as S3DIS file names use it: lower case, no spaces or underscores (the instance number follows the last '_'). */
 export function s3disClassName(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'class';
+  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'class';
 }
 
 export interface S3disWriteOptions {
