@@ -44,6 +44,63 @@ export class WorkspacePage {
     return this.page.locator('.scans').innerText();
   }
 
+  async importFile(file: string) {
+    await this.page.getByLabel('Scan file path').fill(file);
+    await this.page.getByRole('button', { name: 'Import' }).click();
+  }
+
+  async waitForScan(scanId: string, timeout = 60_000) {
+    await this.page.waitForFunction(
+      (id) => {
+        const s = (window as unknown as { __scanlabelTest?: { viewer(): ViewerStats } }).__scanlabelTest?.viewer();
+        return !!s && s.scanId === id && s.chunksTotal > 0 && s.chunksLoaded === s.chunksTotal;
+      },
+      scanId,
+      { timeout },
+    );
+  }
+
+  async viewFrom(view: 'Top' | 'Front' | 'Side' | 'Reset') {
+    await this.page.getByRole('button', { name: view, exact: true }).click();
+  }
+
+  async selectTool(name: 'Click' | 'Box' | 'Lasso') {
+    await this.page.getByRole('radio', { name, exact: true }).click();
+  }
+
+  /** Drags a box given as fractions of the viewer canvas. */
+  async dragBox(x0: number, y0: number, x1: number, y1: number) {
+    const box = (await this.page.getByTestId('viewer-canvas').boundingBox())!;
+    await this.page.mouse.move(box.x + box.width * x0, box.y + box.height * y0);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + box.width * x1, box.y + box.height * y1, { steps: 6 });
+    await this.page.mouse.up();
+  }
+
+  async press(key: string) {
+    await this.page.getByTestId('viewer-canvas').focus();
+    await this.page.keyboard.press(key);
+  }
+
+  /** Waits until the viewer's label histogram satisfies the predicate, and returns it. */
+  async waitForLabels(predicate: (h: Record<string, number>) => boolean, timeout = 20_000): Promise<Record<string, number>> {
+    const end = Date.now() + timeout;
+    for (;;) {
+      const h = (await this.viewerStats()).labelHistogram;
+      if (predicate(h)) return h;
+      if (Date.now() > end) throw new Error(`labels never matched: ${JSON.stringify(h)}`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  classColorInput(name: string) {
+    return this.page.getByLabel(`Colour of ${name}`);
+  }
+
+  async toggleClassHidden(name: string) {
+    await this.page.getByRole('button', { name: new RegExp(`^(Hide|Show) ${name}$`) }).click();
+  }
+
   async dragOrbit(dx: number, dy: number) {
     const box = (await this.page.getByTestId('viewer-canvas').boundingBox())!;
     const x = box.x + box.width / 2;

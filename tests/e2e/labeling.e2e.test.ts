@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser';
+import { repoRoot, startServe, type ServeProcess } from './support/serve';
+import { WorkspacePage } from './support/workspacePage';
+
+const outDir = path.join(repoRoot, 'test-output', 'e2e');
+const SAMPLE_C = path.resolve(repoRoot, '../shared/data/pdal-sample-c/sample_c.las');
+const BUILDING = '6'; // ASPRS building, hotkey 5 in the default schema
+
+describe('labeling a real scan in the browser, persisted in the project', () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let ws: WorkspacePage;
+  let labeled = 0;
+
+  beforeAll(async () => {
+    fs.mkdirSync(outDir, { recursive: true });
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-e2e-'));
+    serve = await startServe(['--project', project, '--demo-points', '20000']);
+    browser = await launchChromium();
+    ws = new WorkspacePage(await browser.newPage({ viewport: { width: 1280, height: 800 } }));
+    await ws.open(serve.url);
+    await ws.waitForScanDrawn();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('imports a LAS file from ../shared/data through the UI', async () => {
+    await ws.importFile(SAMPLE_C);
+    await ws.waitForScan('sample_c');
+    const stats = await ws.viewerStats();
+    expect(stats.pointsLoaded).toBe(14_408);
+    expect(stats.labelHistogram).toEqual({ unlabeled: 14_408 });
+  });
+
+  it('selects with a box and assigns the current class with Enter', async () => {
+    await ws.viewFrom('Top');
+    await ws.selectTool('Box');
+    await ws.dragBox(0.3, 0.3, 0.7, 0.7);
+    const selected = (await ws.viewerStats()).overlaySize;
+    expect(selected).toBeGreaterThan(1000);
+    await ws.press('5');
+    await ws.press('Enter');
+    const h = await ws.waitForLabels((x) => (x[BUILDING] ?? 0) > 0);
+    expect(h[BUILDING]).toBe(selected);
+    labeled = selected;
+    expect((await ws.viewerStats()).overlaySize).toBe(0);
+    await ws.page.screenshot({ path: path.join(outDir, 'labeled-box.png') });
+  });
+
+  it('undoes and redoes with the keyboard', async () => {
+    await ws.press('Control+z');
+    await ws.waitForLabels((x) => x[BUILDING] === undefined);
+    await ws.press('Control+Shift+z');
+    const h = await ws.waitForLabels((x) => x[BUILDING] === labeled);
+    expect(h.unlabeled).toBe(14_408 - labeled);
+  });
+
+  it('changes a class colour and hides a class', async () => {
+    await ws.classColorInput('Building').fill('#123456');
+    await expect.poll(() => ws.classColorInput('Building').inputValue()).toBe('#123456');
+    await ws.toggleClassHidden('Building');
+    expect((await ws.viewerStats()).hiddenClasses).toEqual([6]);
+    await ws.toggleClassHidden('Building');
+    expect((await ws.viewerStats()).hiddenClasses).toEqual([]);
+  });
+
+  it('finds the labels and the colour still there after a reload', async () => {
+    await ws.page.reload();
+    await ws.waitForScanDrawn();
+    await ws.page.getByRole('button', { name: /sample_c/ }).click();
+    await ws.waitForScan('sample_c');
+    const h = await ws.waitForLabels((x) => x[BUILDING] !== undefined);
+    expect(h[BUILDING]).toBe(labeled);
+    expect(await ws.classColorInput('Building').inputValue()).toBe('#123456');
+    expect(ws.consoleErrors).toEqual([]);
+  });
+});
