@@ -1,0 +1,118 @@
+/**
+ * npm run bench:click: click -> preview latency of the click engine on the 1M-point demo block with
+ * the built-in segmenter (per-stage breakdown), and the SAM decoder path with a cached embedding on
+ * the weight-free stand-in models (runtime + host pre/post-processing, not a real transformer).
+ * Prints JSON and writes bench-output/click.json. Options: --points N --clicks N.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lookAt, perspectiveIntrinsics } from '../common/geometry/camera';
+import { mulberry32 } from '../common/math/random';
+import { demoPointScan } from '../electron/services/scans/demo/demoScene';
+import { attribute } from '../electron/services/scans/model';
+import { ClickEngine, type StageTimings } from '../electron/services/segmentation/clickEngine';
+import { rayClear } from '../electron/services/segmentation/lift/views';
+import { openSession } from '../electron/services/segmentation/models/providers';
+import { allocateView } from '../electron/services/segmentation/render/view';
+import { buildClickScene } from '../electron/services/segmentation/scene/clickScene';
+import { BuiltinSegmenter } from '../electron/services/segmentation/segmenters/builtin';
+import { SamSegmenter } from '../electron/services/segmentation/segmenters/sam/samSegmenter';
+import { writeTinyPair, type TinyFamily } from '../tests/fixtures/onnx/tinySam';
+
+const arg = (k: string, d: number) => {
+  const i = process.argv.indexOf(`--${k}`);
+  return i > 0 ? Number(process.argv[i + 1]) : d;
+};
+const POINTS = arg('points', 1_000_000);
+const CLICKS = arg('clicks', 30);
+
+const pct = (v: number[], p: number) => {
+  const s = [...v].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10;
+};
+
+async function main() {
+  let t = performance.now();
+  const scan = demoPointScan({ seed: 1, points: POINTS });
+  const generateMs = performance.now() - t;
+  t = performance.now();
+  const scene = buildClickScene(scan);
+  const prepareMs = performance.now() - t;
+
+  // Clicks on buildings, cars and trees in turn, at points a camera can see.
+  const inst = attribute(scan, 'instance')!.values;
+  const byInst = new Map<number, number[]>();
+  for (let i = 0; i < scan.pointCount; i++) {
+    const l = byInst.get(inst[i]!);
+    if (l) l.push(i);
+    else byInst.set(inst[i]!, [i]);
+  }
+  const rand = mulberry32(42);
+  const kinds = ['building', 'car', 'tree'] as const;
+  const clicks: { id: number; kind: string }[] = [];
+  // Equal numbers of building, car and tree clicks, cycling through the objects of each kind.
+  for (let k = 0; clicks.length < CLICKS + 3; k++) {
+    const ofKind = scan.demo.objects.filter((o) => o.kind === kinds[clicks.length % 3]);
+    const o = ofKind[k % ofKind.length]!;
+    const pts = byInst.get(o.instance)!;
+    const id = pts[Math.floor(rand() * pts.length)]!;
+    const p = scene.geometry.position(id);
+    if (rayClear(scene.geometry, p, [0, 0.57, 0.82], 30) || rayClear(scene.geometry, p, [0.57, 0, 0.82], 30)) clicks.push({ id, kind: o.kind });
+  }
+  const engine = new ClickEngine(scene, new BuiltinSegmenter());
+  for (const c of clicks.slice(0, 3)) await engine.preview({ positives: [c.id] }); // warm-up (JIT)
+  const runs: (StageTimings & { kind: string; labeled: number })[] = [];
+  for (const c of clicks.slice(3)) {
+    const p = await engine.preview({ positives: [c.id] });
+    engine.cancel(p.previewId);
+    runs.push({ ...p.timings, kind: c.kind, labeled: p.ids.length });
+  }
+  const stage = (k: keyof StageTimings) => ({ p50: pct(runs.map((r) => r[k]), 50), p95: pct(runs.map((r) => r[k]), 95) });
+  const byKind = Object.fromEntries(['building', 'car', 'tree'].map((kind) => [kind, { p50: pct(runs.filter((r) => r.kind === kind).map((r) => r.total), 50), n: runs.filter((r) => r.kind === kind).length }]));
+
+  // Decoder path with a cached embedding: 1024 x 1024 views, one click.
+  const dir = mkdtempSync(join(tmpdir(), 'bench-click-'));
+  const decoder: Record<string, { encodeMs: number; decodeP50Ms: number; decodeP95Ms: number }> = {};
+  try {
+    for (const family of ['sam1', 'sam1-multimask', 'sam2', 'edgesam', 'efficientsam', 'hfsam'] as TinyFamily[]) {
+      const files = writeTinyPair(dir, family);
+      const seg = new SamSegmenter(family, (await openSession(files.encoder, ['cpu'])).session, (await openSession(files.decoder, ['cpu'])).session, 'cpu');
+      const view = allocateView('points', lookAt([0, -10, 5], [0, 0, 0], [0, 0, 1], perspectiveIntrinsics(1024, 1024, 1)));
+      t = performance.now();
+      const emb = await seg.embed(view);
+      const encodeMs = performance.now() - t;
+      const times: number[] = [];
+      for (let i = 0; i < 22; i++) {
+        t = performance.now();
+        await seg.decodeWith(emb, { points: [{ x: 300 + i, y: 500, positive: true }] }, 1024, 1024);
+        if (i >= 2) times.push(performance.now() - t);
+      }
+      decoder[family] = { encodeMs: Math.round(encodeMs), decodeP50Ms: pct(times, 50), decodeP95Ms: pct(times, 95) };
+      await seg.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const result = {
+    benchmark: 'click',
+    date: new Date().toISOString(),
+    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
+    scene: { points: POINTS, generateMs: Math.round(generateMs), prepareMs: Math.round(prepareMs), voxel: Math.round(scene.geometry.grid.cellSize * 1000) / 1000 },
+    builtin: {
+      clicks: runs.length,
+      totalMs: stage('total'),
+      stagesMs: { render: stage('render'), segment: stage('segment'), lift: stage('lift'), fuse: stage('fuse'), refine: stage('refine') },
+      byKind,
+      labeledP50: pct(runs.map((r) => r.labeled), 50),
+    },
+    decoderWithCachedEmbedding: decoder,
+    loadavg: (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100),
+  };
+  mkdirSync('bench-output', { recursive: true });
+  writeFileSync('bench-output/click.json', JSON.stringify(result, null, 2));
+  console.log(JSON.stringify(result, null, 2));
+}
+
+await main();
