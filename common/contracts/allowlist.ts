@@ -30,6 +30,10 @@ export const METHOD_NAMES = [
   'labels.redo',
   'labels.history',
   'labels.stats',
+  'click.preview',
+  'click.accept',
+  'click.cancel',
+  'segmentation.status',
 ] as const;
 
 export const EVENT_NAMES = ['job.progress', 'scans.changed', 'labels.changed', 'project.changed'] as const;

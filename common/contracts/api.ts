@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JobInfo } from './jobs';
 import { projectContract } from './project';
+import { segmentationContract } from './segmentation';
 import { ScanSummary, ScanView } from './scans';
 
 /**
@@ -41,6 +42,7 @@ export const apiContract = {
   /** Imports a scan file into the open project as a job; the job's result is { scanId, pointCount, faceCount }. */
   'scans.import': method(z.object({ path: z.string().min(1).max(4096) }).strict(), z.object({ jobId: Id })),
   ...projectContract,
+  ...segmentationContract,
 } as const;
 
 export type ApiContract = typeof apiContract;

@@ -10,6 +10,7 @@ import type { Scan } from '../scans/model';
 import { readScan } from '../scans/read';
 import { CHUNK_POINTS, ScanRegistry } from '../scans/scanRegistry';
 import { APP_VERSION } from '../version';
+import { clickHandlers } from './clickHandlers';
 import { projectHandlers } from './projectHandlers';
 import { ProjectSession } from './projectSession';
 
@@ -111,6 +112,9 @@ export function createCore(options: CoreOptions): Core {
     }
   };
 
+  const clicks = clickHandlers(scans, session, (scanId) => emit('labels.changed', { scanId, layer: 'user' }));
+  const { dispose: disposeClicks, ...clickMethods } = clicks;
+
   const handlers: Handlers = {
     'app.info': () => ({
       name: 'ScanLabel',
@@ -137,6 +141,7 @@ export function createCore(options: CoreOptions): Core {
         loadProjectScans();
       },
     }),
+    ...clickMethods,
   };
 
   const inProject = (scanId: string) => !!session.current?.listScans().some((s) => s.id === scanId);
@@ -179,6 +184,7 @@ export function createCore(options: CoreOptions): Core {
       for (const job of jobs.list()) if (job.state === 'running' || job.state === 'queued') jobs.cancel(job.id);
       await Promise.allSettled(startup);
       listeners.clear();
+      disposeClicks();
       session.close();
     },
   };
