@@ -1,0 +1,36 @@
+import { LodBuilder, type EncodedNode, type LodParams } from './lodBuilder';
+import { PoissonSampler } from './poissonSampler';
+import { recordsOver, RECORD_BYTES } from './records';
+
+/** What crosses the thread boundary for one chunk. Buffers are transferred, not copied. */
+export interface IndexRequest {
+  id: number;
+  name: string;
+  params: LodParams;
+  buffer: ArrayBuffer;
+  count: number;
+}
+
+export interface IndexedChunk {
+  nodes: EncodedNode[];
+  /** The chunk root's points, still pending: the nodes above the chunks may take some of them. */
+  root: { name: string; level: number; childMask: number; buffer: ArrayBuffer; count: number };
+}
+
+export type IndexResponse = { id: number; ok: true; result: IndexedChunk } | { id: number; ok: false; message: string };
+
+/** Run by the worker, and by the main thread when no worker could start. */
+export function indexChunk(request: IndexRequest, sampler?: PoissonSampler): IndexedChunk {
+  const builder = new LodBuilder(request.params, sampler);
+  const records = recordsOver(request.buffer, request.count);
+  const root = builder.indexChunk(records, request.name);
+  const buffer = root.records.bytes.buffer as ArrayBuffer;
+  return {
+    nodes: builder.nodes,
+    root: { name: root.name, level: root.level, childMask: root.childMask, buffer, count: buffer.byteLength / RECORD_BYTES },
+  };
+}
+
+export function transferables(result: IndexedChunk): ArrayBuffer[] {
+  return [result.root.buffer, ...result.nodes.map((n) => n.blob)];
+}

@@ -1,0 +1,185 @@
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Scan } from '../scans/model';
+import type { ChunkPlan } from './chunkPlan';
+import type { GridKey } from './gridKey';
+import { allocRecords, copyRecord, fillRecords, RECORD_BYTES, RECORD_WORDS, type AttributeSources, type Records } from './records';
+
+/** Hands out the records of one chunk at a time, each in its own buffer (so it can be transferred to a worker). */
+export interface ChunkSource {
+  load(chunk: number): Promise<Records>;
+  dispose(): void;
+}
+
+interface Bucket {
+  /** Full or partly filled pages still in memory, in arrival order. */
+  pages: Records[];
+  filled: number;
+  spilled: number;
+  file: string | null;
+}
+
+/**
+ * Pass 2 of a scan read from a file: records arrive in file order and are appended to their chunk's
+ * bucket. When the memory held by buckets passes the budget, every bucket appends what it holds to
+ * its own spill file and starts afresh; loading a chunk reads its file back, then its pages. Order
+ * within a chunk stays file order either way, so spilling never changes the octree.
+ */
+export class ChunkBuckets implements ChunkSource {
+  private readonly buckets: Bucket[];
+  private readonly pageCapacity: number;
+  private heldBytes = 0;
+  spills = 0;
+
+  constructor(
+    private readonly plan: ChunkPlan,
+    private readonly key: GridKey,
+    private readonly budgetBytes: number,
+    private readonly spillDir: string,
+  ) {
+    this.buckets = plan.chunks.map(() => ({ pages: [], filled: 0, spilled: 0, file: null }));
+    const total = plan.chunks.reduce((s, c) => s + c.pointCount, 0);
+    // When everything fits, one exact page per chunk: no copies at load time.
+    this.pageCapacity =
+      total * RECORD_BYTES <= budgetBytes
+        ? Infinity
+        : Math.min(1 << 16, Math.max(64, Math.floor(budgetBytes / RECORD_BYTES / plan.chunks.length / 2)));
+  }
+
+  add(records: Records): void {
+    const { key, plan } = this;
+    const { cellChunk, bits } = plan;
+    const f32 = records.f32;
+    for (let i = 0; i < records.count; i++) {
+      const w = i * RECORD_WORDS;
+      const chunk = cellChunk[key.cell(f32[w]!, f32[w + 1]!, f32[w + 2]!, bits)]!;
+      const bucket = this.buckets[chunk]!;
+      let page = bucket.pages[bucket.pages.length - 1];
+      if (!page || bucket.filled === page.count) {
+        const remaining = plan.chunks[chunk]!.pointCount - bucket.spilled - this.heldPoints(bucket);
+        page = allocRecords(Math.max(1, Math.min(remaining, this.pageCapacity)));
+        bucket.pages.push(page);
+        bucket.filled = 0;
+        this.heldBytes += page.bytes.byteLength;
+      }
+      copyRecord(records, i, page, bucket.filled++);
+      if (this.heldBytes > this.budgetBytes) this.spillAll();
+    }
+  }
+
+  private heldPoints(bucket: Bucket): number {
+    let n = 0;
+    for (let p = 0; p < bucket.pages.length; p++) n += p === bucket.pages.length - 1 ? bucket.filled : bucket.pages[p]!.count;
+    return n;
+  }
+
+  private spillAll(): void {
+    this.spills++;
+    this.buckets.forEach((bucket, chunk) => {
+      if (bucket.pages.length === 0) return;
+      bucket.file ??= join(this.spillDir, `chunk-${chunk}.bin`);
+      const fd = openSync(bucket.file, 'a');
+      try {
+        bucket.pages.forEach((page, p) => {
+          const n = p === bucket.pages.length - 1 ? bucket.filled : page.count;
+          writeAll(fd, page.bytes.subarray(0, n * RECORD_BYTES));
+          bucket.spilled += n;
+        });
+      } finally {
+        closeSync(fd);
+      }
+      bucket.pages = [];
+      bucket.filled = 0;
+    });
+    this.heldBytes = 0;
+  }
+
+  async load(chunk: number): Promise<Records> {
+    const bucket = this.buckets[chunk]!;
+    const expected = this.plan.chunks[chunk]!.pointCount;
+    const held = this.heldPoints(bucket);
+    if (bucket.spilled + held !== expected) throw new Error(`octree chunk ${chunk}: expected ${expected} points, got ${bucket.spilled + held}`);
+    const only = bucket.pages[0];
+    if (bucket.spilled === 0 && bucket.pages.length === 1 && only && only.count === expected) {
+      this.release(bucket);
+      return only;
+    }
+    const out = allocRecords(expected);
+    let at = 0;
+    if (bucket.file) {
+      const fd = openSync(bucket.file, 'r');
+      try {
+        const bytes = bucket.spilled * RECORD_BYTES;
+        while (at < bytes) {
+          const n = readSync(fd, out.bytes, at, bytes - at, at);
+          if (n <= 0) throw new Error(`octree spill file ${bucket.file} is short`);
+          at += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      rmSync(bucket.file, { force: true });
+    }
+    bucket.pages.forEach((page, p) => {
+      const n = p === bucket.pages.length - 1 ? bucket.filled : page.count;
+      out.bytes.set(page.bytes.subarray(0, n * RECORD_BYTES), at);
+      at += n * RECORD_BYTES;
+    });
+    this.release(bucket);
+    return out;
+  }
+
+  private release(bucket: Bucket) {
+    for (const page of bucket.pages) this.heldBytes -= page.bytes.byteLength;
+    bucket.pages = [];
+    bucket.filled = 0;
+  }
+
+  dispose(): void {
+    for (const bucket of this.buckets) {
+      if (bucket.file) rmSync(bucket.file, { force: true });
+      bucket.pages = [];
+    }
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array) {
+  let at = 0;
+  while (at < bytes.byteLength) at += writeSync(fd, bytes, at, bytes.byteLength - at);
+}
+
+/**
+ * Chunks of a scan already in memory: one counting sort of point numbers by chunk (4 bytes a point),
+ * then each chunk's records are gathered on demand. Nothing else is copied up front.
+ */
+export class ScanChunks implements ChunkSource {
+  private readonly order: Uint32Array;
+  private readonly starts: Float64Array;
+
+  constructor(
+    private readonly scan: Scan,
+    plan: ChunkPlan,
+    key: GridKey,
+    private readonly sources: AttributeSources,
+  ) {
+    const { chunks, cellChunk, bits } = plan;
+    this.starts = new Float64Array(chunks.length + 1);
+    chunks.forEach((c, i) => (this.starts[i + 1] = this.starts[i]! + c.pointCount));
+    const cursor = this.starts.slice(0, chunks.length);
+    const p = scan.positions;
+    this.order = new Uint32Array(scan.pointCount);
+    for (let i = 0; i < scan.pointCount; i++) {
+      const chunk = cellChunk[key.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!, bits)]!;
+      this.order[cursor[chunk]!++] = i;
+    }
+  }
+
+  async load(chunk: number): Promise<Records> {
+    const order = this.order.subarray(this.starts[chunk]!, this.starts[chunk + 1]!);
+    const out = allocRecords(order.length);
+    fillRecords(out, 0, this.scan.positions, this.scan.attributes, this.sources, 0, { order });
+    return out;
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,61 @@
+import type { OctreeCube } from './format';
+
+/**
+ * Every decision about which octree cell a point belongs to (counting grid, chunk, octant at each
+ * split) goes through one integer coordinate per axis at KEY_BITS of depth. Deriving them all from
+ * the same integers keeps them consistent at cell borders, which is what makes the result independent
+ * of how the work was chunked (and so of the memory budget).
+ */
+export const KEY_BITS = 21;
+export const KEY_MAX = 2 ** KEY_BITS - 1;
+
+export class GridKey {
+  readonly minX: number;
+  readonly minY: number;
+  readonly minZ: number;
+  readonly scale: number;
+
+  constructor(readonly cube: OctreeCube) {
+    [this.minX, this.minY, this.minZ] = cube.min;
+    this.scale = 2 ** KEY_BITS / cube.size;
+  }
+
+  x(v: number): number {
+    return clampKey(Math.floor((v - this.minX) * this.scale));
+  }
+  y(v: number): number {
+    return clampKey(Math.floor((v - this.minY) * this.scale));
+  }
+  z(v: number): number {
+    return clampKey(Math.floor((v - this.minZ) * this.scale));
+  }
+
+  /** Index of a point's cell in a (2^bits)^3 grid, x fastest. */
+  cell(x: number, y: number, z: number, bits: number): number {
+    const shift = KEY_BITS - bits;
+    return (this.x(x) >>> shift) + ((this.y(y) >>> shift) << bits) + (this.z(z) >>> shift) * 4 ** bits;
+  }
+}
+
+function clampKey(c: number): number {
+  return c < 0 ? 0 : c > KEY_MAX ? KEY_MAX : c;
+}
+
+/** Octant (x<<2|y<<1|z) of key coordinates when splitting a node at `level` into its children. */
+export function octantAt(kx: number, ky: number, kz: number, level: number): number {
+  const shift = KEY_BITS - 1 - level;
+  return (((kx >>> shift) & 1) << 2) | (((ky >>> shift) & 1) << 1) | ((kz >>> shift) & 1);
+}
+
+/** A cube enclosing the bounds: min corner at the bounds' min, edge = the largest extent (1 when degenerate). */
+export function cubeFromBounds(min: readonly number[], max: readonly number[]): OctreeCube {
+  const size = Math.max(max[0]! - min[0]!, max[1]! - min[1]!, max[2]! - min[2]!);
+  return { min: [min[0]!, min[1]!, min[2]!], size: size > 0 && Number.isFinite(size) ? size : 1 };
+}
+
+/** Node name of the cell containing key coordinates, at `level`. */
+export function nodeNameAt(kx: number, ky: number, kz: number, level: number): string {
+  let name = 'r';
+  for (let l = 0; l < level; l++) name += String(octantAt(kx, ky, kz, l));
+  return name;
+}

@@ -1,0 +1,168 @@
+import { nodeCube, spacingAt, type NodeAttribute, type OctreeCube } from './format';
+import { GridKey, KEY_BITS, KEY_MAX } from './gridKey';
+import { encodeNode } from './nodeEncoder';
+import { PoissonSampler } from './poissonSampler';
+import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, type Records } from './records';
+
+export interface LodParams {
+  cube: OctreeCube;
+  spacingDivisor: number;
+  maxLeafPoints: number;
+  /** Nodes at this level are leaves whatever their size (guards against piles of duplicate points). */
+  maxLevel: number;
+  attributes: NodeAttribute[];
+  colorMax: number;
+}
+
+/** A finished node, ready to be appended to nodes.bin. */
+export interface EncodedNode {
+  name: string;
+  level: number;
+  pointCount: number;
+  childMask: number;
+  blob: ArrayBuffer;
+}
+
+/** A node whose own points may still be taken by its parent (a chunk root, or an upper node under construction). */
+export interface PendingNode {
+  name: string;
+  level: number;
+  childMask: number;
+  records: Records;
+}
+
+export interface ChildPoints {
+  octant: number;
+  /** Record numbers, in the order they are offered to the parent. */
+  points: Uint32Array;
+  childMask: number;
+}
+
+/**
+ * The LOD rule, applied identically inside a chunk (worker) and above the chunks (main thread):
+ * a node with more than maxLeafPoints points is split into octants; once its children are built,
+ * it takes from their points (in octant order, each child's points in its own order) a Poisson-disk
+ * subset at its level's spacing, and the children keep the rest. So each point lands in exactly one
+ * node, interior nodes hold a spatially even subset, and the result depends only on the points and
+ * their order, not on how the work was split into chunks.
+ */
+export class LodBuilder {
+  readonly nodes: EncodedNode[] = [];
+  private readonly sampler: PoissonSampler;
+
+  /** A sampler may be passed in to reuse its grid (several MB) across chunks. */
+  constructor(
+    readonly params: LodParams,
+    sampler?: PoissonSampler,
+  ) {
+    this.sampler = sampler && sampler.divisor === params.spacingDivisor ? sampler : new PoissonSampler(params.spacingDivisor);
+  }
+
+  /**
+   * Builds the subtree of chunk `name` from its records; finished nodes go to `nodes`, the chunk
+   * root stays pending. Splitting reorders the records themselves (a stable counting sort per level)
+   * so every node's points are a contiguous, ascending run: all later passes read memory in order.
+   */
+  indexChunk(records: Records, name: string): PendingNode {
+    const scratch = allocRecords(records.count);
+    const level = name.length - 1;
+    const root = this.build(records, scratch, new GridKey(this.params.cube), 0, records.count, name, level);
+    return { name, level, childMask: root.childMask, records: compact(records, root.points) };
+  }
+
+  private build(records: Records, scratch: Records, key: GridKey, from: number, to: number, name: string, level: number): { points: Uint32Array; childMask: number } {
+    const n = to - from;
+    if (n <= this.params.maxLeafPoints || level >= this.params.maxLevel) {
+      const points = new Uint32Array(n);
+      for (let i = 0; i < n; i++) points[i] = from + i;
+      return { points, childMask: 0 };
+    }
+    const f32 = records.f32;
+    const octants = new Uint8Array(n);
+    const counts = new Int32Array(8);
+    // key.x/y/z and octantAt, inlined: this loop runs once per point per level.
+    const shift = KEY_BITS - 1 - level;
+    const { minX, minY, minZ, scale } = key;
+    for (let i = 0; i < n; i++) {
+      const w = (from + i) * RECORD_WORDS;
+      let kx = Math.floor((f32[w]! - minX) * scale);
+      let ky = Math.floor((f32[w + 1]! - minY) * scale);
+      let kz = Math.floor((f32[w + 2]! - minZ) * scale);
+      kx = kx < 0 ? 0 : kx > KEY_MAX ? KEY_MAX : kx;
+      ky = ky < 0 ? 0 : ky > KEY_MAX ? KEY_MAX : ky;
+      kz = kz < 0 ? 0 : kz > KEY_MAX ? KEY_MAX : kz;
+      const o = (((kx >>> shift) & 1) << 2) | (((ky >>> shift) & 1) << 1) | ((kz >>> shift) & 1);
+      octants[i] = o;
+      counts[o]!++;
+    }
+    const starts = new Int32Array(9);
+    starts[0] = from;
+    for (let o = 0; o < 8; o++) starts[o + 1] = starts[o]! + counts[o]!;
+    const cursor = starts.slice(0, 8);
+    const src = records.u32;
+    const dst = scratch.u32;
+    for (let i = 0; i < n; i++) {
+      const s = (from + i) * RECORD_WORDS;
+      const d = cursor[octants[i]!]!++ * RECORD_WORDS;
+      for (let k = 0; k < RECORD_WORDS; k++) dst[d + k] = src[s + k]!;
+    }
+    records.bytes.set(scratch.bytes.subarray(from * RECORD_BYTES, to * RECORD_BYTES), from * RECORD_BYTES);
+    const children: ChildPoints[] = [];
+    for (let o = 0; o < 8; o++) {
+      if (counts[o] === 0) continue;
+      const child = this.build(records, scratch, key, starts[o]!, starts[o + 1]!, name + o, level + 1);
+      children.push({ octant: o, points: child.points, childMask: child.childMask });
+    }
+    return this.subsample(records, name, level, children);
+  }
+
+  /**
+   * Takes node `name`'s points from its children's candidates; the children are final afterwards
+   * and are encoded. A child left with no points is dropped when it is a leaf (nothing below it),
+   * kept as an empty node otherwise so the hierarchy stays connected.
+   */
+  subsample(records: Records, name: string, level: number, children: ChildPoints[]): { points: Uint32Array; childMask: number } {
+    let total = 0;
+    for (const c of children) total += c.points.length;
+    const candidates = new Uint32Array(total);
+    let at = 0;
+    for (const c of children) {
+      candidates.set(c.points, at);
+      at += c.points.length;
+    }
+    const { cube, spacingDivisor } = this.params;
+    const flags = this.sampler.sample(records.f32, candidates, nodeCube(cube, name).min, spacingAt(cube, spacingDivisor, level));
+    let acceptedCount = 0;
+    for (let i = 0; i < total; i++) acceptedCount += flags[i]!;
+    const accepted = new Uint32Array(acceptedCount);
+    let a = 0;
+    let i = 0;
+    let childMask = 0;
+    for (const c of children) {
+      const kept = new Uint32Array(c.points.length);
+      let k = 0;
+      for (let j = 0; j < c.points.length; j++, i++) {
+        const p = c.points[j]!;
+        if (flags[i]) accepted[a++] = p;
+        else kept[k++] = p;
+      }
+      if (k === 0 && c.childMask === 0) continue;
+      childMask |= 1 << c.octant;
+      this.emit(records, kept.subarray(0, k), name + c.octant, level + 1, c.childMask);
+    }
+    return { points: accepted, childMask };
+  }
+
+  emit(records: Records, pick: Uint32Array | null, name: string, level: number, childMask: number): void {
+    const { attributes, colorMax } = this.params;
+    const pointCount = pick ? pick.length : records.count;
+    this.nodes.push({ name, level, pointCount, childMask, blob: encodeNode(records, pick, attributes, colorMax) });
+  }
+}
+
+/** A standalone copy of the picked records (so a pending chunk root does not pin the whole chunk buffer). */
+export function compact(records: Records, pick: Uint32Array): Records {
+  const out = allocRecords(pick.length);
+  for (let i = 0; i < pick.length; i++) copyRecord(records, pick[i]!, out, i);
+  return out;
+}

@@ -1,0 +1,28 @@
+import { parentPort } from 'node:worker_threads';
+import { indexChunk, transferables, type IndexRequest, type IndexResponse } from './chunkIndexing';
+import { PoissonSampler } from './poissonSampler';
+
+/**
+ * Worker-thread entry: indexes one chunk per message. Started by octreeWorkers.ts, from
+ * dist/workers/octreeWorker.js in a build or from this source through tsx.
+ */
+const port = parentPort;
+if (!port) throw new Error('octreeWorker must run in a worker thread');
+
+let sampler: PoissonSampler | undefined;
+
+port.on('message', (request: IndexRequest) => {
+  let response: IndexResponse;
+  try {
+    if (sampler?.divisor !== request.params.spacingDivisor) sampler = new PoissonSampler(request.params.spacingDivisor);
+    const result = indexChunk(request, sampler);
+    response = { id: request.id, ok: true, result };
+    port.postMessage(response, transferables(result));
+  } catch (e) {
+    response = { id: request.id, ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    port.postMessage(response);
+  }
+});
+
+// Tells the launcher that the module graph loaded (a missing loader or bad bundle fails before this).
+port.postMessage({ ready: true });

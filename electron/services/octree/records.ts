@@ -1,0 +1,165 @@
+import type { AttributeInfo } from '../../../common/contracts/scans';
+import type { ScanAttribute, TypedArray } from '../scans/model';
+import type { NodeAttribute } from './format';
+
+/**
+ * Points travel between the passes, the spill files and the workers as fixed 28-byte records:
+ *   x y z float32 | original index uint32 | intensity uint16 | classification uint16 | r g b uint16 | pad
+ * One interleaved layout keeps spilling, sorting and transferring a chunk to a worker a matter of
+ * moving one ArrayBuffer. Colour is kept at 16 bits until the whole scan has been seen, because
+ * whether a uint16 colour is really 8-bit (max <= 255) is only known at the end.
+ */
+export const RECORD_BYTES = 28;
+export const RECORD_WORDS = 7;
+const HALF = 14; // uint16 slots per record
+const H_INTENSITY = 8;
+const H_CLASS = 9;
+const H_RED = 10;
+
+export interface Records {
+  count: number;
+  bytes: Uint8Array;
+  f32: Float32Array;
+  u32: Uint32Array;
+  u16: Uint16Array;
+}
+
+export function allocRecords(count: number): Records {
+  return recordsOver(new ArrayBuffer(count * RECORD_BYTES), count);
+}
+
+export function recordsOver(buffer: ArrayBufferLike, count: number, byteOffset = 0): Records {
+  return {
+    count,
+    bytes: new Uint8Array(buffer, byteOffset, count * RECORD_BYTES),
+    f32: new Float32Array(buffer, byteOffset, count * RECORD_WORDS),
+    u32: new Uint32Array(buffer, byteOffset, count * RECORD_WORDS),
+    u16: new Uint16Array(buffer, byteOffset, count * HALF),
+  };
+}
+
+/** Copies record `from` of `src` to slot `to` of `dst`. */
+export function copyRecord(src: Records, from: number, dst: Records, to: number): void {
+  const s = from * RECORD_WORDS;
+  const d = to * RECORD_WORDS;
+  const a = src.u32;
+  const b = dst.u32;
+  b[d] = a[s]!;
+  b[d + 1] = a[s + 1]!;
+  b[d + 2] = a[s + 2]!;
+  b[d + 3] = a[s + 3]!;
+  b[d + 4] = a[s + 4]!;
+  b[d + 5] = a[s + 5]!;
+  b[d + 6] = a[s + 6]!;
+}
+
+/** Which source attributes feed the optional node attributes. */
+export interface AttributeSources {
+  color: { name: string; type: AttributeInfo['type'] } | null;
+  intensity: string | null;
+  classification: string | null;
+}
+
+const COLOR_NAMES = ['color', 'rgb', 'colors'];
+
+export function pickAttributeSources(attributes: readonly AttributeInfo[]): AttributeSources {
+  const color = attributes.find((a) => COLOR_NAMES.includes(a.name.toLowerCase()) && a.components >= 3);
+  const intensity = attributes.find((a) => a.name.toLowerCase() === 'intensity' && a.components === 1);
+  const classification = attributes.find((a) => a.name.toLowerCase() === 'classification' && a.components === 1);
+  return {
+    color: color ? { name: color.name, type: color.type } : null,
+    intensity: intensity?.name ?? null,
+    classification: classification?.name ?? null,
+  };
+}
+
+export function nodeAttributesFor(sources: AttributeSources): NodeAttribute[] {
+  const list: NodeAttribute[] = [{ name: 'position', type: 'float32', components: 3 }];
+  if (sources.color) {
+    const color: NodeAttribute = { name: 'color', type: 'uint8', components: 3 };
+    if (sources.color.type !== 'uint8') color.sourceType = sources.color.type;
+    list.push(color);
+  }
+  if (sources.intensity) list.push({ name: 'intensity', type: 'uint16', components: 1 });
+  if (sources.classification) list.push({ name: 'classification', type: 'uint16', components: 1 });
+  list.push({ name: 'index', type: 'uint32', components: 1 });
+  return list;
+}
+
+/**
+ * Fills records from columnar point data: either `count` consecutive source points from `srcStart`
+ * (a reader chunk) or the source points listed in `order` (gathering a chunk out of an in-memory scan).
+ * `firstIndex` is the original index of source point 0 of `positions`.
+ */
+export function fillRecords(
+  out: Records,
+  at: number,
+  positions: Float32Array,
+  attributes: readonly ScanAttribute[],
+  sources: AttributeSources,
+  firstIndex: number,
+  src: { start: number; count: number } | { order: Uint32Array },
+): void {
+  const order = 'order' in src ? src.order : null;
+  const count = order ? order.length : (src as { count: number }).count;
+  const start = order ? 0 : (src as { start: number }).start;
+  const { f32, u32, u16 } = out;
+  for (let i = 0; i < count; i++) {
+    const s = order ? order[i]! : start + i;
+    const w = (at + i) * RECORD_WORDS;
+    f32[w] = positions[s * 3]!;
+    f32[w + 1] = positions[s * 3 + 1]!;
+    f32[w + 2] = positions[s * 3 + 2]!;
+    u32[w + 3] = firstIndex + s;
+    u32[w + 4] = 0;
+    u32[w + 5] = 0;
+    u32[w + 6] = 0;
+  }
+  const byName = (name: string | null) => (name === null ? undefined : attributes.find((a) => a.name === name));
+  const intensity = byName(sources.intensity);
+  if (intensity) fillScalar(u16, at, H_INTENSITY, intensity.values, order, start, count);
+  const classification = byName(sources.classification);
+  if (classification) fillScalar(u16, at, H_CLASS, classification.values, order, start, count);
+  const color = sources.color ? byName(sources.color.name) : undefined;
+  if (color) fillColor(u16, at, color, order, start, count);
+}
+
+function fillScalar(u16: Uint16Array, at: number, slot: number, values: TypedArray, order: Uint32Array | null, start: number, count: number) {
+  const exact = values instanceof Uint16Array || values instanceof Uint8Array;
+  for (let i = 0; i < count; i++) {
+    const v = values[order ? order[i]! : start + i]!;
+    u16[(at + i) * HALF + slot] = exact ? v : clamp16(Math.round(v));
+  }
+}
+
+/** Colour to 16 bits: uint8 scaled by 257 (so 255 -> 65535), uint16 kept, floats read as 0..1. */
+function fillColor(u16: Uint16Array, at: number, color: ScanAttribute, order: Uint32Array | null, start: number, count: number) {
+  const values = color.values;
+  const c = color.components;
+  const float = values instanceof Float32Array || values instanceof Float64Array;
+  const factor = values instanceof Uint8Array ? 257 : float ? 65535 : 1;
+  for (let i = 0; i < count; i++) {
+    const s = (order ? order[i]! : start + i) * c;
+    const h = (at + i) * HALF + H_RED;
+    for (let k = 0; k < 3; k++) {
+      const v = values[s + k]! * factor;
+      u16[h + k] = factor === 257 ? v : clamp16(Math.round(v));
+    }
+  }
+}
+
+function clamp16(v: number): number {
+  return v < 0 ? 0 : v > 65535 ? 65535 : v | 0;
+}
+
+/** Largest colour component after the 16-bit conversion of fillColor (decides whether 16-bit colour is really 8-bit). */
+export function colorMax16(color: ScanAttribute): number {
+  const values = color.values;
+  const float = values instanceof Float32Array || values instanceof Float64Array;
+  const factor = values instanceof Uint8Array ? 257 : float ? 65535 : 1;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  return clamp16(Math.round(max * factor));
+}
+
+export const RECORD_SLOTS = { HALF, H_INTENSITY, H_CLASS, H_RED } as const;
