@@ -7,7 +7,8 @@ import type { ApiClient } from './platform/apiClient';
 import { ClassPanel } from './features/classes/ClassPanel';
 import { HistoryPanel } from './features/history/HistoryPanel';
 import { JobsPanel } from './features/jobs/JobsPanel';
-import { toPointSet } from './features/labeling/pointSets';
+import { fromBase64U32, toPointSet } from './features/labeling/pointSets';
+import { useCanvasClick } from './features/labeling/useCanvasClick';
 import { SelectionOverlay } from './features/labeling/SelectionOverlay';
 import { TOOL_HINT, TOOL_LABEL, TOOLS, type Tool } from './features/labeling/tools';
 import { ImportBox } from './features/scans/ImportBox';
@@ -21,10 +22,9 @@ const fmt = (n: number) => n.toLocaleString('en');
 const MODE_LABEL: Record<ColorMode, string> = { rgb: 'RGB', elevation: 'Elevation', labels: 'Labels', source: 'File classes' };
 
 /** A pending point set waiting for Enter (assign the current class) or Esc. */
-interface Pending {
-  kind: 'selection';
-  indices: Uint32Array;
-}
+type Pending =
+  | { kind: 'selection'; indices: Uint32Array }
+  | { kind: 'preview'; indices: Uint32Array; previewId: string; positives: number[]; negatives: number[]; ms: number };
 
 export function App({ client }: { client: ApiClient }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -118,14 +118,42 @@ export function App({ client }: { client: ApiClient }) {
     engine?.setProjectClasses(classes);
     if (activeClass === null && classes.length > 0) setActiveClass(classes.find((c) => c.hotkey === '1')?.code ?? classes[0]!.code);
   }, [engine, classes, activeClass]);
-  useEffect(() => engine?.setOverlay(pending?.indices ?? null, 'selection'), [engine, pending]);
+  useEffect(() => engine?.setOverlay(pending?.indices ?? null, pending?.kind ?? 'selection'), [engine, pending]);
 
   const accept = useCallback(async () => {
     if (!pending || activeId === null || activeClass === null) return;
-    const r = await client.call('labels.applyEdit', { kind: 'assign', scanId: activeId, points: toPointSet(pending.indices), classCode: activeClass, source: 'manual' });
+    const r =
+      pending.kind === 'preview'
+        ? await client.call('click.accept', { previewId: pending.previewId, classCode: activeClass })
+        : await client.call('labels.applyEdit', { kind: 'assign', scanId: activeId, points: toPointSet(pending.indices), classCode: activeClass, source: 'manual' });
     if (!r.ok) return report(r.error.message);
     setPending(null);
   }, [client, pending, activeId, activeClass, report]);
+
+  const cancel = useCallback(() => {
+    if (pending?.kind === 'preview') void client.call('click.cancel', { previewId: pending.previewId });
+    setPending(null);
+  }, [client, pending]);
+
+  // Click tool: a click adds a positive prompt (Shift: negative) to the current click set and re-runs the preview.
+  const [busy, setBusy] = useState(false);
+  useCanvasClick(engine, tool === 'click' && inProject, async (x, y, shift) => {
+    if (!engine || activeId === null || busy) return;
+    const hit = engine.pick(x, y);
+    if (!hit) return;
+    const prev = pending?.kind === 'preview' ? pending : null;
+    const positives = [...(prev?.positives ?? [])];
+    const negatives = [...(prev?.negatives ?? [])];
+    (shift ? negatives : positives).push(hit.index);
+    if (positives.length === 0) return;
+    setBusy(true);
+    const t0 = performance.now();
+    const r = await client.call('click.preview', { scanId: activeId, positives, negatives, camera: engine.userCamera() });
+    setBusy(false);
+    if (prev) void client.call('click.cancel', { previewId: prev.previewId });
+    if (!r.ok) return report(r.error.message);
+    setPending({ kind: 'preview', indices: fromBase64U32(r.value.idsBase64), previewId: r.value.previewId, positives, negatives, ms: performance.now() - t0 });
+  });
 
   const undo = useCallback(() => {
     if (activeId) client.call('labels.undo', { scanId: activeId }).then((r) => !r.ok && report(r.error.message));
@@ -140,7 +168,7 @@ export function App({ client }: { client: ApiClient }) {
       const target = e.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
       if (e.key === 'Enter') void accept();
-      else if (e.key === 'Escape') setPending(null);
+      else if (e.key === 'Escape') cancel();
       else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
         e.preventDefault();
         if (e.shiftKey) redo();
@@ -152,7 +180,7 @@ export function App({ client }: { client: ApiClient }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [accept, undo, redo, classes]);
+  }, [accept, cancel, undo, redo, classes]);
 
   const jobList = useMemo(() => [...jobs.values()].sort((a, b) => b.startedAt - a.startedAt), [jobs]);
   const active = scans.find((s) => s.id === activeId) ?? null;
@@ -249,9 +277,12 @@ export function App({ client }: { client: ApiClient }) {
               setPending(indices && indices.length ? { kind: 'selection', indices } : null);
             }}
           />
-          {pending && (
-            <div className="pending-bar" role="status">
-              {fmt(pending.indices.length)} points selected · Enter: assign {classes.find((c) => c.code === activeClass)?.name ?? 'class'} · Esc: cancel
+          {(pending || busy) && (
+            <div className="pending-bar" role="status" data-testid="pending-bar">
+              {busy
+                ? 'Segmenting…'
+                : pending &&
+                  `${fmt(pending.indices.length)} points ${pending.kind === 'preview' ? `in preview (${pending.positives.length}+ / ${pending.negatives.length}− clicks, ${Math.round(pending.ms)} ms)` : 'selected'} · Enter: assign ${classes.find((c) => c.code === activeClass)?.name ?? 'class'} · Esc: cancel`}
             </div>
           )}
           {error && (

@@ -9,13 +9,15 @@ import { WorkspacePage } from './support/workspacePage';
 
 const outDir = path.join(repoRoot, 'test-output', 'e2e');
 const SAMPLE_C = path.resolve(repoRoot, '../shared/data/pdal-sample-c/sample_c.las');
-const BUILDING = '6'; // ASPRS building, hotkey 5 in the default schema
+// ASPRS codes in the default schema: building 6 (hotkey 5), ground 2 (hotkey 1).
+const BUILDING = '6';
+const GROUND = '2';
 
 describe('labeling a real scan in the browser, persisted in the project', () => {
   let serve: ServeProcess;
   let browser: Browser;
   let ws: WorkspacePage;
-  let labeled = 0;
+  let afterEdits: Record<string, number> = {};
 
   beforeAll(async () => {
     fs.mkdirSync(outDir, { recursive: true });
@@ -40,27 +42,43 @@ describe('labeling a real scan in the browser, persisted in the project', () => 
     expect(stats.labelHistogram).toEqual({ unlabeled: 14_408 });
   });
 
-  it('selects with a box and assigns the current class with Enter', async () => {
+  it('labels the building with one click and Enter', async () => {
     await ws.viewFrom('Top');
-    await ws.selectTool('Box');
-    await ws.dragBox(0.3, 0.3, 0.7, 0.7);
-    const selected = (await ws.viewerStats()).overlaySize;
-    expect(selected).toBeGreaterThan(1000);
+    await ws.selectTool('Click');
+    await ws.clickAt(0.55, 0.5); // the large roof fills the middle of the top view
+    await ws.page.waitForFunction(() => (window as never as { __scanlabelTest: { viewer(): { overlayKind: string } } }).__scanlabelTest.viewer().overlayKind === 'preview', null, { timeout: 60_000 });
+    const preview = (await ws.viewerStats()).overlaySize;
+    await ws.page.screenshot({ path: path.join(outDir, 'click-preview.png') });
     await ws.press('5');
     await ws.press('Enter');
     const h = await ws.waitForLabels((x) => (x[BUILDING] ?? 0) > 0);
-    expect(h[BUILDING]).toBe(selected);
-    labeled = selected;
-    expect((await ws.viewerStats()).overlaySize).toBe(0);
-    await ws.page.screenshot({ path: path.join(outDir, 'labeled-box.png') });
+    expect(h[BUILDING]).toBe(preview);
+    // sample_c's large roof holds 12,305 points; one click must take most of it and little else.
+    expect(h[BUILDING]).toBeGreaterThan(9_000);
+    expect(h[BUILDING]).toBeLessThan(13_500);
+    await ws.page.screenshot({ path: path.join(outDir, 'click-labeled.png') });
   });
 
   it('undoes and redoes with the keyboard', async () => {
+    const labeled = (await ws.viewerStats()).labelHistogram[BUILDING]!;
     await ws.press('Control+z');
     await ws.waitForLabels((x) => x[BUILDING] === undefined);
     await ws.press('Control+Shift+z');
     const h = await ws.waitForLabels((x) => x[BUILDING] === labeled);
     expect(h.unlabeled).toBe(14_408 - labeled);
+  });
+
+  it('selects with a box and assigns the current class with Enter', async () => {
+    await ws.selectTool('Box');
+    await ws.dragBox(0.05, 0.05, 0.3, 0.95);
+    const selected = (await ws.viewerStats()).overlaySize;
+    expect(selected).toBeGreaterThan(100);
+    await ws.press('1');
+    await ws.press('Enter');
+    const h = await ws.waitForLabels((x) => (x[GROUND] ?? 0) > 0);
+    expect(h[GROUND]).toBe(selected);
+    expect((await ws.viewerStats()).overlaySize).toBe(0);
+    afterEdits = h;
   });
 
   it('changes a class colour and hides a class', async () => {
@@ -78,7 +96,7 @@ describe('labeling a real scan in the browser, persisted in the project', () => 
     await ws.page.getByRole('button', { name: /sample_c/ }).click();
     await ws.waitForScan('sample_c');
     const h = await ws.waitForLabels((x) => x[BUILDING] !== undefined);
-    expect(h[BUILDING]).toBe(labeled);
+    expect(h).toEqual(afterEdits);
     expect(await ws.classColorInput('Building').inputValue()).toBe('#123456');
     expect(ws.consoleErrors).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { fromGlCamera, type Camera } from '../../../common/geometry/camera';
 import type { ClassInfo, ScanView } from '../../../common/contracts/scans';
 import { colorModeIndex, LUT_ROW, UNLABELED, type ColorMode } from './colorModes';
 import { pickPoint, selectInPolygon, type PickChunk, type PickHit } from './picking';
-import { PointMaterial } from './pointMaterial';
+import { OverlayMaterial, PointMaterial } from './pointMaterial';
 
 /** Read-only facts about what the viewer draws, for the status bar and the e2e test hook. */
 export interface ViewerStats {
@@ -54,7 +54,7 @@ export class ViewerEngine {
   private readonly chunks: LoadedChunk[] = [];
   private readonly resizeObserver: ResizeObserver;
   private overlay: THREE.Points | null = null;
-  private overlayMaterial = new THREE.PointsMaterial({ size: 4, sizeAttenuation: false, color: OVERLAY_COLORS.preview });
+  private readonly overlayMaterial = new OverlayMaterial(this.material);
   private view: ScanView | null = null;
   private hidden = new Set<number>();
   private loadToken = 0;
@@ -204,7 +204,7 @@ export class ViewerEngine {
       }
       const geometry = new THREE.BufferGeometry();
       geometry.setAttribute('position', new THREE.BufferAttribute(pos.subarray(0, k * 3), 3));
-      this.overlayMaterial.color.setHex(OVERLAY_COLORS[kind]);
+      this.overlayMaterial.setTint(OVERLAY_COLORS[kind]);
       this.overlay = new THREE.Points(geometry, this.overlayMaterial);
       this.overlay.renderOrder = 1;
       this.scene.add(this.overlay);

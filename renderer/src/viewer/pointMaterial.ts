@@ -104,3 +104,44 @@ export class PointMaterial extends THREE.ShaderMaterial {
     this.lut.needsUpdate = true;
   }
 }
+
+/** Highlight for previews and selections: one flat colour, the same adaptive splat size as the scan (slightly larger). */
+export class OverlayMaterial extends THREE.ShaderMaterial {
+  constructor(shared: PointMaterial) {
+    super({
+      glslVersion: THREE.GLSL3,
+      vertexShader: /* glsl */ `
+        uniform float pointSize;
+        uniform float spacing;
+        uniform float projScale;
+        void main() {
+          vec4 mv = modelViewMatrix * vec4(position, 1.0);
+          gl_Position = projectionMatrix * mv;
+          gl_Position.z -= 0.0005 * gl_Position.w; // drawn on top of the scan's own splats
+          gl_PointSize = clamp(1.15 * pointSize * spacing * projScale / max(1e-3, -mv.z), 2.0, 18.0);
+        }
+      `,
+      fragmentShader: /* glsl */ `
+        precision highp float;
+        uniform vec3 tint;
+        out vec4 outColor;
+        void main() {
+          vec2 d = gl_PointCoord - 0.5;
+          if (dot(d, d) > 0.25) discard;
+          outColor = vec4(tint, 1.0);
+        }
+      `,
+      uniforms: {
+        // Shared uniform objects: zoom and resize updates reach the overlay for free.
+        pointSize: shared.uniforms.pointSize!,
+        spacing: shared.uniforms.spacing!,
+        projScale: shared.uniforms.projScale!,
+        tint: { value: new THREE.Color(0x00e5ff) },
+      },
+    });
+  }
+
+  setTint(hex: number) {
+    (this.uniforms.tint!.value as THREE.Color).setHex(hex);
+  }
+}

@@ -77,6 +77,12 @@ export class WorkspacePage {
     await this.page.mouse.up();
   }
 
+  /** A left click at a position given as fractions of the viewer canvas. */
+  async clickAt(fx: number, fy: number, modifiers: ('Shift')[] = []) {
+    const box = (await this.page.getByTestId('viewer-canvas').boundingBox())!;
+    await this.page.mouse.click(box.x + box.width * fx, box.y + box.height * fy, { modifiers });
+  }
+
   async press(key: string) {
     await this.page.getByTestId('viewer-canvas').focus();
     await this.page.keyboard.press(key);
