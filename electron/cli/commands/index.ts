@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { serveCommand } from './serve';
 import { infoCommand } from './info';
+import { importCommand } from './import';
 import { projectAddScanCommand, projectCreateCommand } from './project';
 import { clickCommand } from './click';
 import { modelsAddCommand, modelsListCommand, modelsVerifyCommand } from './models';
@@ -11,6 +12,7 @@ import { labelsHistoryCommand, labelsLockCommand, labelsRedoCommand, labelsSetCo
 export const commands: CliCommand[] = [
   serveCommand,
   infoCommand,
+  importCommand,
   projectCreateCommand, projectAddScanCommand,
   labelsSetCommand, labelsUndoCommand, labelsRedoCommand, labelsStatsCommand, labelsLockCommand, labelsHistoryCommand,
   exportCommand,
