@@ -34,9 +34,11 @@ export function buildLasHeader({ sourceBytes, source, plan, stats, allPoints, ev
   dv.setUint16(105, plan.outRecordLength, true);
 
   const n = stats.written;
+  // Measured counts for subsets and upgrades; otherwise the source header's, as stored.
+  const byReturn = (r: number) => (stats.tracked ? stats.byReturn[r]! : (source.pointsByReturn[r - 1] ?? 0));
   const legacy = !plan.outFormat.extended && n <= 0xffffffff;
   dv.setUint32(107, legacy ? n : 0, true);
-  for (let r = 1; r <= 5; r++) dv.setUint32(111 + 4 * (r - 1), legacy ? stats.byReturn[r]! : 0, true);
+  for (let r = 1; r <= 5; r++) dv.setUint32(111 + 4 * (r - 1), legacy ? byReturn(r) : 0, true);
 
   if (!allPoints) {
     const [sx, sy, sz] = source.scale;
@@ -59,7 +61,7 @@ export function buildLasHeader({ sourceBytes, source, plan, stats, allPoints, ev
     dv.setBigUint64(235, BigInt(plan.evlrs.length > 0 ? evlrStart : 0), true);
     dv.setUint32(243, plan.evlrs.length, true);
     dv.setBigUint64(247, BigInt(n), true);
-    for (let r = 1; r <= 15; r++) dv.setBigUint64(255 + 8 * (r - 1), BigInt(stats.byReturn[r]!), true);
+    for (let r = 1; r <= 15; r++) dv.setBigUint64(255 + 8 * (r - 1), BigInt(byReturn(r)), true);
   }
   return b;
 }

@@ -1,6 +1,7 @@
 import type { ExportLabels } from '../labels';
 import { NO_LABEL } from '../labels';
 import type { LasPlan } from './plan';
+import { stridedCopy } from './stridedCopy';
 
 /** What the header needs about the records actually written. */
 export class RecordStats {
@@ -9,6 +10,8 @@ export class RecordStats {
   readonly max: [number, number, number] = [-0x80000000, -0x80000000, -0x80000000];
   /** Points per return number 1-15 (index 0 = return number 0, which LAS does not count). */
   readonly byReturn = new Float64Array(16);
+  /** Whether bounds and return counts were measured (subsets and format upgrades) or the source's stand. */
+  tracked = false;
 }
 
 export interface LabelWrite {
@@ -32,36 +35,68 @@ function copySameFormat(raw: Uint8Array, count: number, first: number, plan: Las
   const { codes, instances, confidence, keep } = lw.labels;
   const inRl = plan.inRecordLength;
   const outRl = plan.outRecordLength;
-  const extended = plan.outFormat.extended;
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+
+  // 1. Records into their output slots, in the order written (global index per slot in `index`).
+  let w = count;
+  let index: Uint32Array | null = null;
+  if (keep === null) {
+    if (inRl === outRl) out.set(raw.subarray(0, count * inRl));
+    else stridedCopy(raw, out, count, inRl, outRl);
+  } else {
+    index = new Uint32Array(count);
+    w = 0;
+    for (let i = 0; i < count; i++) if (keep[first + i] === 1) index[w++] = first + i;
+    const src = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const words = inRl >> 2;
+    for (let j = 0; j < w; j++) {
+      const o = (index[j]! - first) * inRl;
+      const at = j * outRl;
+      let k = 0;
+      for (let q = 0; q < words; q++, k += 4) dv.setUint32(at + k, src.getUint32(o + k, true), true);
+      for (; k < inRl; k++) out[at + k] = raw[o + k]!;
+    }
+  }
+
+  // 2. Label fields, one tight loop each (the record bytes are already in place).
   const unlabeled = lw.unlabeledCode;
   const keepSource = lw.keepSourceClass;
-  const { instanceAt, confidenceAt } = plan;
+  const g = (j: number) => (index === null ? first + j : index[j]!);
+  if (plan.outFormat.extended) {
+    for (let j = 0, at = 16; j < w; j++, at += outRl) {
+      const code = codes[g(j)]!;
+      if (code !== NO_LABEL) out[at] = code;
+      else if (!keepSource) out[at] = unlabeled;
+    }
+  } else {
+    for (let j = 0, at = 15; j < w; j++, at += outRl) {
+      const code = codes[g(j)]!;
+      if (code !== NO_LABEL) out[at] = (out[at]! & 0xe0) | code;
+      else if (!keepSource) out[at] = (out[at]! & 0xe0) | unlabeled;
+    }
+  }
+  for (let j = 0, at = plan.instanceAt; j < w; j++, at += outRl) {
+    const i = g(j);
+    dv.setUint32(at, codes[i] === NO_LABEL ? 0 : instances[i]!, true);
+  }
+  for (let j = 0, at = plan.confidenceAt; j < w; j++, at += outRl) {
+    const i = g(j);
+    out[at] = codes[i] === NO_LABEL ? 0 : confidence[i]!;
+  }
+
+  // 3. Bounds and return counts only for subsets: a full export keeps the source header's values.
+  if (index !== null) trackStats(out, w, outRl, plan.outFormat.extended, stats);
+  stats.written += w;
+  return w;
+}
+
+function trackStats(out: Uint8Array, w: number, outRl: number, extended: boolean, stats: RecordStats): void {
+  stats.tracked = true;
   const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  // Same record length and every point kept: one bulk copy, then patch fields in place.
-  const bulk = inRl === outRl && keep === null;
-  if (bulk) out.set(raw.subarray(0, count * inRl));
-  let w = 0;
+  const mask = extended ? 0x0f : 0x07;
   let minX = stats.min[0], minY = stats.min[1], minZ = stats.min[2];
   let maxX = stats.max[0], maxY = stats.max[1], maxZ = stats.max[2];
-  const byReturn = stats.byReturn;
-  for (let i = 0, o = 0; i < count; i++, o += inRl) {
-    const g = first + i;
-    if (keep !== null && keep[g] === 0) continue;
-    const at = w * outRl;
-    if (!bulk) for (let k = 0; k < inRl; k++) out[at + k] = raw[o + k]!;
-    const code = codes[g]!;
-    if (extended) {
-      if (code !== NO_LABEL) out[at + 16] = code;
-      else if (!keepSource) out[at + 16] = unlabeled;
-      byReturn[out[at + 14]! & 0x0f]!++;
-    } else {
-      const b15 = out[at + 15]!;
-      if (code !== NO_LABEL) out[at + 15] = (b15 & 0xe0) | code;
-      else if (!keepSource) out[at + 15] = (b15 & 0xe0) | unlabeled;
-      byReturn[out[at + 14]! & 0x07]!++;
-    }
-    dv.setUint32(at + instanceAt, code === NO_LABEL ? 0 : instances[g]!, true);
-    out[at + confidenceAt] = code === NO_LABEL ? 0 : confidence[g]!;
+  for (let j = 0, at = 0; j < w; j++, at += outRl) {
     const x = dv.getInt32(at, true);
     const y = dv.getInt32(at + 4, true);
     const z = dv.getInt32(at + 8, true);
@@ -71,7 +106,7 @@ function copySameFormat(raw: Uint8Array, count: number, first: number, plan: Las
     if (y > maxY) maxY = y;
     if (z < minZ) minZ = z;
     if (z > maxZ) maxZ = z;
-    w++;
+    stats.byReturn[out[at + 14]! & mask]!++;
   }
   stats.min[0] = minX;
   stats.min[1] = minY;
@@ -79,8 +114,6 @@ function copySameFormat(raw: Uint8Array, count: number, first: number, plan: Las
   stats.max[0] = maxX;
   stats.max[1] = maxY;
   stats.max[2] = maxZ;
-  stats.written += w;
-  return w;
 }
 
 /** LAS 1.4 scan angle unit: 0.006 degrees (legacy formats store whole degrees as int8). */
@@ -129,6 +162,7 @@ function upgradeLegacy(raw: Uint8Array, count: number, first: number, plan: LasP
     }
     w++;
   }
+  stats.tracked = true;
   stats.written += w;
   return w;
 }
