@@ -9,7 +9,7 @@
 export interface GroundOptions {
   /** Raster cell (scan units); default from the point density (~4 points per cell). */
   cell?: number;
-  /** Largest object half-width to remove (scan units); default a quarter of the smaller horizontal extent, at least 20. */
+  /** Largest object half-width to remove (scan units); default 3/4 of the larger horizontal extent (a roof may cover most of a tile), within [20, 100]. */
   radius?: number;
   /** Tolerated terrain slope (rise per run). Default 0.4. */
   slope?: number;
@@ -64,11 +64,12 @@ export function groundFilter(positions: Float32Array, options: GroundOptions = {
     const z = positions[p * 3 + 2]!;
     if (z < minZ[c]!) minZ[c] = z;
   }
+  const maxStep = options.maxStep ?? 3;
+  rejectLowOutliers(positions, minZ, nx, ny, x0, y0, cell, 2 * maxStep);
 
   const slope = options.slope ?? 0.4;
   const step = options.step ?? 0.4;
-  const maxStep = options.maxStep ?? 3;
-  const radius = options.radius ?? Math.max(20, Math.min(w, h) / 4);
+  const radius = options.radius ?? Math.min(100, Math.max(20, Math.max(w, h) * 0.75));
   const maxW = Math.max(1, Math.round(radius / cell));
   let surface: Float32Array = minZ.slice();
   fillHoles(surface, nx, ny);
@@ -106,6 +107,45 @@ export function groundPoints(result: GroundResult): Uint32Array {
   let k = 0;
   for (let p = 0; p < result.ground.length; p++) if (result.ground[p]) out[k++] = p;
   return out;
+}
+
+/**
+ * Low noise (multipath, birds' reflections below ground: LAS class 7, IGN's 65) would drag the
+ * opened surface down around it and make real ground look like objects. A cell whose minimum lies
+ * more than `cut` below the median minimum of its 3x3 neighbourhood takes instead the lowest of its
+ * points above that limit (or becomes unknown).
+ */
+function rejectLowOutliers(positions: Float32Array, minZ: Float32Array, nx: number, ny: number, x0: number, y0: number, cell: number, cut: number) {
+  const limit = new Float32Array(nx * ny).fill(-Infinity);
+  const around: number[] = [];
+  let any = false;
+  for (let j = 0; j < ny; j++)
+    for (let i = 0; i < nx; i++) {
+      const c = j * nx + i;
+      if (minZ[c] === Infinity) continue;
+      around.length = 0;
+      for (let dj = -1; dj <= 1; dj++)
+        for (let di = -1; di <= 1; di++) {
+          const a = i + di;
+          const b = j + dj;
+          if (a < 0 || b < 0 || a >= nx || b >= ny) continue;
+          const v = minZ[b * nx + a]!;
+          if (v !== Infinity) around.push(v);
+        }
+      around.sort((u, v) => u - v);
+      const median = around[around.length >> 1]!;
+      if (minZ[c]! < median - cut) {
+        limit[c] = median - cut;
+        minZ[c] = Infinity;
+        any = true;
+      }
+    }
+  if (!any) return;
+  for (let p = 0; p < positions.length / 3; p++) {
+    const c = cellIndex(positions, p, x0, y0, cell, nx);
+    const z = positions[p * 3 + 2]!;
+    if (limit[c] !== -Infinity && z >= limit[c]! && z < minZ[c]!) minZ[c] = z;
+  }
 }
 
 function cellIndex(positions: Float32Array, p: number, x0: number, y0: number, cell: number, nx: number): number {
