@@ -58,30 +58,32 @@ function copySameFormat(raw: Uint8Array, count: number, first: number, plan: Las
     }
   }
 
-  // 2. Label fields, one tight loop each (the record bytes are already in place).
+  // 2. Label fields, one tight loop each (the record bytes are already in place). Slot j holds
+  // point first + j, or index[j] for subsets.
   const unlabeled = lw.unlabeledCode;
   const keepSource = lw.keepSourceClass;
-  const g = (j: number) => (index === null ? first + j : index[j]!);
-  if (plan.outFormat.extended) {
-    for (let j = 0, at = 16; j < w; j++, at += outRl) {
-      const code = codes[g(j)]!;
-      if (code !== NO_LABEL) out[at] = code;
-      else if (!keepSource) out[at] = unlabeled;
+  const classAt = plan.outFormat.extended ? 16 : 15;
+  const classMask = plan.outFormat.extended ? 0 : 0xe0;
+  const { instanceAt, confidenceAt } = plan;
+  for (let j = 0, at = 0; j < w; j++, at += outRl) {
+    const i = index === null ? first + j : index[j]!;
+    const code = codes[i]!;
+    if (code === NO_LABEL) {
+      if (!keepSource) out[at + classAt] = (out[at + classAt]! & classMask) | unlabeled;
+      out[at + instanceAt] = 0;
+      out[at + instanceAt + 1] = 0;
+      out[at + instanceAt + 2] = 0;
+      out[at + instanceAt + 3] = 0;
+      out[at + confidenceAt] = 0;
+    } else {
+      out[at + classAt] = (out[at + classAt]! & classMask) | code;
+      const inst = instances[i]!;
+      out[at + instanceAt] = inst & 0xff;
+      out[at + instanceAt + 1] = (inst >>> 8) & 0xff;
+      out[at + instanceAt + 2] = (inst >>> 16) & 0xff;
+      out[at + instanceAt + 3] = inst >>> 24;
+      out[at + confidenceAt] = confidence[i]!;
     }
-  } else {
-    for (let j = 0, at = 15; j < w; j++, at += outRl) {
-      const code = codes[g(j)]!;
-      if (code !== NO_LABEL) out[at] = (out[at]! & 0xe0) | code;
-      else if (!keepSource) out[at] = (out[at]! & 0xe0) | unlabeled;
-    }
-  }
-  for (let j = 0, at = plan.instanceAt; j < w; j++, at += outRl) {
-    const i = g(j);
-    dv.setUint32(at, codes[i] === NO_LABEL ? 0 : instances[i]!, true);
-  }
-  for (let j = 0, at = plan.confidenceAt; j < w; j++, at += outRl) {
-    const i = g(j);
-    out[at] = codes[i] === NO_LABEL ? 0 : confidence[i]!;
   }
 
   // 3. Bounds and return counts only for subsets: a full export keeps the source header's values.
