@@ -1,0 +1,36 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFeatureCache, writeFeatureCache } from '../../../electron/services/propagation/featureCache';
+import { prepareScan } from '../../../electron/services/propagation/prepare';
+import { demoScene } from './demoFixture';
+
+describe('feature cache sidecar', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scanlabel-propcache-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { scan } = demoScene(30_000);
+  const prepared = prepareScan(scan);
+  const file = join(dir, 'scan.propagation.bin');
+  writeFeatureCache(file, prepared, scan.positions);
+
+  it('round-trips the prepared scan exactly', () => {
+    const back = readFeatureCache(file, scan.positions);
+    expect(back).not.toBeNull();
+    expect(back).toEqual(prepared);
+  });
+
+  it('rejects a cache made for other positions, another version, or a torn file', () => {
+    const moved = scan.positions.slice();
+    moved[100]! += 1;
+    expect(readFeatureCache(file, moved)).toBeNull();
+    const bytes = readFileSync(file);
+    const other = Buffer.from(bytes);
+    other.writeUInt32LE(999, 8);
+    writeFileSync(join(dir, 'v.bin'), other);
+    expect(readFeatureCache(join(dir, 'v.bin'), scan.positions)).toBeNull();
+    writeFileSync(join(dir, 't.bin'), bytes.subarray(0, bytes.length >> 1));
+    expect(readFeatureCache(join(dir, 't.bin'), scan.positions)).toBeNull();
+    expect(readFeatureCache(join(dir, 'missing.bin'), scan.positions)).toBeNull();
+  });
+});
