@@ -6,6 +6,8 @@ import { projectAddScanCommand, projectCreateCommand } from './project';
 import { clickCommand } from './click';
 import { modelsAddCommand, modelsListCommand, modelsVerifyCommand } from './models';
 import { exportCommand } from './export';
+import { suggestCommand } from './suggest';
+import { evalCommand } from './eval';
 import { labelsHistoryCommand, labelsLockCommand, labelsRedoCommand, labelsSetCommand, labelsStatsCommand, labelsUndoCommand } from './labels';
 
 /** Every `scanlabel` sub-command. Add new commands here (one module per command or command group). */
@@ -16,6 +18,8 @@ export const commands: CliCommand[] = [
   projectCreateCommand, projectAddScanCommand,
   labelsSetCommand, labelsUndoCommand, labelsRedoCommand, labelsStatsCommand, labelsLockCommand, labelsHistoryCommand,
   exportCommand,
+  suggestCommand,
   clickCommand,
+  evalCommand,
   modelsAddCommand, modelsListCommand, modelsVerifyCommand,
 ];
