@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PropagationEngine } from '../../../electron/services/propagation/engine';
+import { groundFilter } from '../../../electron/services/propagation/features/ground';
+import { composite, meanIoU } from '../../../electron/services/propagation/metrics';
+import { readScan } from '../../../electron/services/scans/read';
+import { demoScene, clicksPerClass } from '../../unit/propagation/demoFixture';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const data = (f: string) => path.resolve(repoRoot, '../shared/data', f);
+
+function groundIoU(mask: Uint8Array, classes: ArrayLike<number>): number {
+  let i = 0;
+  let u = 0;
+  for (let p = 0; p < mask.length; p++) {
+    const a = classes[p] === 2;
+    const b = mask[p] === 1;
+    if (a && b) i++;
+    if (a || b) u++;
+  }
+  return i / u;
+}
+
+describe('ground filter on real aerial LiDAR (ASPRS class 2)', () => {
+  it('pdal-sample-c/sample_c.las: ground beside a roof that covers most of the tile', async () => {
+    const scan = await readScan(data('pdal-sample-c/sample_c.las'));
+    const cls = scan.attributes.find((a) => a.name === 'classification')!.values;
+    // Measured 0.978. The roof (87% of points, 26 units up) spans ~60 of the tile's 83 units, so
+    // only a window of 3/4 of the extent removes it; a filter with a building-sized default window
+    // marks the roof as ground and scores ~0.10. 0.9 separates those outcomes with room to spare.
+    expect(groundIoU(groundFilter(scan.positions).ground, cls)).toBeGreaterThan(0.9);
+  });
+
+  it('nebraska-3dep: ground under trees and two buildings', async () => {
+    const scan = await readScan(data('nebraska-3dep/file_with_both_wkt_and_geotiff_vlrs.las'));
+    const cls = scan.attributes.find((a) => a.name === 'classification')!.values;
+    // Measured 0.990; 0.95 still fails any filter that keeps the buildings (15% of points).
+    expect(groundIoU(groundFilter(scan.positions).ground, cls)).toBeGreaterThan(0.95);
+  });
+});
+
+describe('PropagationEngine (worker thread, cached preparation)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scanlabel-propagation-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prepares in a worker, caches, reloads from the sidecar and propagates; coalesces bursts', async () => {
+    const { scan, truth, instance } = demoScene(50_000);
+    const cacheFile = path.join(dir, 'demo.propagation.bin');
+    const engine = await PropagationEngine.start();
+    try {
+      expect(engine.mode).toBe('worker thread');
+      expect(await engine.prepare(scan, { cacheFile })).toEqual({ cached: false });
+      const user = clicksPerClass(scan, truth, instance, 1);
+      const first = await engine.propagate(user, null);
+      expect(meanIoU(composite(user, first.classes), truth).miou).toBeGreaterThan(0.75);
+
+      // Three edits in a burst: the second and third share one run on the newest labels.
+      const a = engine.propagate(user, null);
+      const more = user.slice();
+      more[0] = 6;
+      const b = engine.propagate(more, null);
+      const c = engine.propagate(more, null);
+      const [ra, rb, rc] = await Promise.all([a, b, c]);
+      expect(ra.classes.length).toBe(scan.pointCount);
+      expect(rb).toBe(rc);
+      expect(rb.classes[0]).toBe(0);
+    } finally {
+      await engine.close();
+    }
+    const again = await PropagationEngine.start({ worker: false });
+    expect(await again.prepare(scan, { cacheFile })).toEqual({ cached: true });
+    const r = await again.propagate(clicksPerClass(scan, truth, instance, 1), null);
+    expect(r.classCodes.length).toBe(new Set(truth).size);
+    await again.close();
+  });
+});
