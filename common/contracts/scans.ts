@@ -54,5 +54,7 @@ export const ScanView = z.object({
   classes: z.array(ClassInfo),
   /** True when the scan belongs to the open project: chunks then also offer a 'labels' blob (user layer). */
   inProject: z.boolean(),
+  /** Display range of the 'intensity' blob (1st..99th percentile). */
+  intensityRange: z.tuple([z.number(), z.number()]),
 });
 export type ScanView = z.infer<typeof ScanView>;

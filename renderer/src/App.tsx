@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo } from '../../common/contracts/api';
 import type { JobInfo } from '../../common/contracts/jobs';
 import type { History, LabelClass, LabelStats } from '../../common/contracts/project';
+import type { SegmenterStatus } from '../../common/contracts/segmentation';
 import type { ScanSummary } from '../../common/contracts/scans';
 import type { ApiClient } from './platform/apiClient';
 import { ClassPanel } from './features/classes/ClassPanel';
@@ -19,7 +20,14 @@ import { COLOR_MODES, type ColorMode } from './viewer/colorModes';
 import type { ViewerEngine, ViewerStats } from './viewer/ViewerEngine';
 
 const fmt = (n: number) => n.toLocaleString('en');
-const MODE_LABEL: Record<ColorMode, string> = { rgb: 'RGB', elevation: 'Elevation', labels: 'Labels', source: 'File classes' };
+const MODE_LABEL: Record<ColorMode, string> = {
+  rgb: 'RGB',
+  intensity: 'Intensity',
+  elevation: 'Elevation',
+  labels: 'Labels',
+  unlabeled: 'Unlabeled',
+  source: 'File classes',
+};
 
 /** A pending point set waiting for Enter (assign the current class) or Esc. */
 type Pending =
@@ -43,6 +51,11 @@ export function App({ client }: { client: ApiClient }) {
   const [hidden, setHidden] = useState<Set<number>>(new Set());
   const [tool, setTool] = useState<Tool>('click');
   const [pending, setPending] = useState<Pending | null>(null);
+  const [model, setModel] = useState<SegmenterStatus | null>(null);
+  const refreshModel = useCallback(() => {
+    client.call('segmentation.status', {}).then((r) => r.ok && setModel(r.value));
+  }, [client]);
+  useEffect(refreshModel, [refreshModel]);
 
   const report = useCallback((e: unknown) => setError(e instanceof Error ? e.message : String(e)), []);
   const activeRef = useRef<string | null>(null);
@@ -151,6 +164,7 @@ export function App({ client }: { client: ApiClient }) {
     const r = await client.call('click.preview', { scanId: activeId, positives, negatives, camera: engine.userCamera() });
     setBusy(false);
     if (prev) void client.call('click.cancel', { previewId: prev.previewId });
+    refreshModel();
     if (!r.ok) return report(r.error.message);
     setPending({ kind: 'preview', indices: fromBase64U32(r.value.idsBase64), previewId: r.value.previewId, positives, negatives, ms: performance.now() - t0 });
   });
@@ -262,6 +276,19 @@ export function App({ client }: { client: ApiClient }) {
           <section>
             <h2>Jobs</h2>
             <JobsPanel jobs={jobList} onCancel={(id) => client.get('jobs.cancel', { jobId: id }).catch(report)} />
+          </section>
+          <section>
+            <h2>Model</h2>
+            <p className="muted" data-testid="model-status">
+              {model
+                ? `${model.description} · ${model.provider}${model.lastLatencyMs !== null ? ` · last click ${Math.round(model.lastLatencyMs)} ms` : ''}`
+                : '…'}
+            </p>
+            {model?.notes.map((n) => (
+              <p key={n} className="muted">
+                {n}
+              </p>
+            ))}
           </section>
           <section>
             <h2>Project</h2>

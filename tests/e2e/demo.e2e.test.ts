@@ -40,8 +40,8 @@ describe('scanlabel serve in Debian Chromium', () => {
 
   it('switches colour modes and orbits the camera', async () => {
     const before = await ws.viewerStats();
-    await ws.setColorMode('Class');
-    await ws.page.waitForFunction(() => (window as never as { __scanlabelTest: { viewer(): { colorMode: string } } }).__scanlabelTest.viewer().colorMode === 'class');
+    await ws.setColorMode('File classes');
+    await ws.page.waitForFunction(() => (window as never as { __scanlabelTest: { viewer(): { colorMode: string } } }).__scanlabelTest.viewer().colorMode === 'source');
     await ws.dragOrbit(160, 40);
     await ws.page.waitForFunction(
       (prev) => {
@@ -54,8 +54,16 @@ describe('scanlabel serve in Debian Chromium', () => {
     expect(after.frames).toBeGreaterThan(before.frames);
     expect(after.camera.target).toEqual(before.camera.target);
     await ws.page.screenshot({ path: path.join(outDir, 'demo-class.png') });
-    await ws.setColorMode('Elevation');
-    expect((await ws.viewerStats()).colorMode).toBe('elevation');
+    for (const [label, mode] of [
+      ['Elevation', 'elevation'],
+      ['Intensity', 'intensity'],
+      ['RGB', 'rgb'],
+    ] as const) {
+      await ws.setColorMode(label);
+      expect((await ws.viewerStats()).colorMode).toBe(mode);
+    }
+    await ws.setColorMode('Intensity');
+    await ws.page.screenshot({ path: path.join(outDir, 'demo-intensity.png') });
   });
 
   it('logged no console errors', () => {

@@ -6,13 +6,14 @@ import { computeBounds, type Scan } from './model';
 export const CHUNK_POINTS = 131_072;
 
 /** The blob attributes a chunk offers the viewer (binary, fetched by URL). */
-export const CHUNK_BLOBS = ['position', 'color', 'classification'] as const;
+export const CHUNK_BLOBS = ['position', 'color', 'classification', 'intensity'] as const;
 export type ChunkBlob = (typeof CHUNK_BLOBS)[number];
 
 interface Entry {
   scan: Scan;
   summary: ScanSummary;
   classes: ClassInfo[];
+  intensityRange: [number, number];
 }
 
 /**
@@ -36,7 +37,7 @@ export class ScanRegistry {
       attributes: scan.attributes.map((a) => ({ name: a.name, type: a.type, components: a.components })),
       crs: scan.crs,
     };
-    this.scans.set(scan.id, { scan, summary, classes });
+    this.scans.set(scan.id, { scan, summary, classes, intensityRange: intensityRange(scan) });
     return summary;
   }
 
@@ -54,7 +55,7 @@ export class ScanRegistry {
 
   /** The scan's chunks and their blob paths; `withLabels` adds each chunk's 'labels' blob (served by the core from the project). */
   view(id: string, withLabels = false): ScanView {
-    const { summary, classes } = this.entry(id);
+    const { summary, classes, intensityRange } = this.entry(id);
     const chunks: ScanChunk[] = [];
     for (let start = 0, n = 0; start < summary.pointCount; start += CHUNK_POINTS, n++) {
       const count = Math.min(CHUNK_POINTS, summary.pointCount - start);
@@ -62,7 +63,7 @@ export class ScanRegistry {
       for (const b of withLabels ? [...CHUNK_BLOBS, 'labels'] : CHUNK_BLOBS) blobs[b] = `blob/scans/${encodeURIComponent(id)}/chunks/${n}/${b}`;
       chunks.push({ id: `${id}/${n}`, pointCount: count, blobs });
     }
-    return { scan: summary, chunks, classes, inProject: withLabels };
+    return { scan: summary, chunks, classes, inProject: withLabels, intensityRange };
   }
 
   /** Resolves `scans/<id>/chunks/<n>/<attr>` to bytes (a view on the scan's arrays, no copy), or null. */
@@ -100,6 +101,16 @@ export class ScanRegistry {
         if (layer) for (let i = start; i < end; i++) out[i - start] = layer.values[i]!;
         return bytesOf(out);
       }
+      case 'intensity': {
+        const intensity = scan.attributes.find((a) => a.name === 'intensity' && a.components === 1);
+        const out = new Uint16Array(end - start);
+        if (intensity) {
+          // Float intensities (E57 0..1) are scaled to the uint16 range for display.
+          const k = intensity.type === 'float32' || intensity.type === 'float64' ? 65535 : 1;
+          for (let i = start; i < end; i++) out[i - start] = Math.min(65535, Math.max(0, Math.round(intensity.values[i]! * k)));
+        }
+        return bytesOf(out);
+      }
       default:
         return null;
     }
@@ -110,6 +121,20 @@ export class ScanRegistry {
     if (!e) throw new ServiceFailure('not_found', `no scan with id "${id}"`);
     return e;
   }
+}
+
+/** 1st..99th percentile of the display intensity (uint16 scale), from a sample: robust against a few hot returns. */
+function intensityRange(scan: Scan): [number, number] {
+  const a = scan.attributes.find((x) => x.name === 'intensity' && x.components === 1);
+  if (!a || scan.pointCount === 0) return [0, 65535];
+  const k = a.type === 'float32' || a.type === 'float64' ? 65535 : 1;
+  const step = Math.max(1, Math.floor(scan.pointCount / 20_000));
+  const sample: number[] = [];
+  for (let i = 0; i < scan.pointCount; i += step) sample.push(a.values[i]! * k);
+  sample.sort((x, y) => x - y);
+  const lo = sample[Math.floor(sample.length * 0.01)]!;
+  const hi = sample[Math.floor(sample.length * 0.99)]!;
+  return [lo, Math.max(lo + 1, hi)];
 }
 
 function bytesOf(a: ArrayBufferView): Uint8Array {

@@ -104,6 +104,7 @@ export class ViewerEngine {
     for (const c of view.classes) this.material.setClassColor(LUT_ROW.source, c.code, c.color);
     const [zMin, zMax] = [view.scan.boundsMin[2], view.scan.boundsMax[2]];
     this.material.uniforms.zRange!.value.set(zMin, zMax);
+    this.material.uniforms.intensityRange!.value.set(...view.intensityRange);
     // Mean spacing of an aerial-like scan: points spread over the footprint of the bounds.
     const footprint = Math.max(1e-6, (view.scan.boundsMax[0] - view.scan.boundsMin[0]) * (view.scan.boundsMax[1] - view.scan.boundsMin[1]));
     this.material.uniforms.spacing!.value = Math.sqrt(footprint / Math.max(1, view.scan.pointCount));
@@ -113,10 +114,11 @@ export class ViewerEngine {
     for (const chunk of view.chunks) {
       const chunkStart = start;
       start += chunk.pointCount;
-      const [pos, col, cls, lab] = await Promise.all([
+      const [pos, col, cls, inten, lab] = await Promise.all([
         fetchBlob(chunk.blobs.position!),
         fetchBlob(chunk.blobs.color!),
         fetchBlob(chunk.blobs.classification!),
+        fetchBlob(chunk.blobs.intensity!),
         chunk.blobs.labels ? fetchBlob(chunk.blobs.labels) : Promise.resolve(null),
       ]);
       if (token !== this.loadToken || this.disposed) return;
@@ -127,6 +129,7 @@ export class ViewerEngine {
       geometry.setAttribute('color', new THREE.BufferAttribute(new Uint8Array(col), 3, true));
       geometry.setAttribute('classification', new THREE.BufferAttribute(new Uint16Array(cls), 1));
       geometry.setAttribute('labels', new THREE.BufferAttribute(labels, 1));
+      geometry.setAttribute('intensity', new THREE.BufferAttribute(new Uint16Array(inten), 1));
       geometry.boundingSphere = new THREE.Sphere(...this.boundsSphere());
       const points = new THREE.Points(geometry, this.material);
       this.scene.add(points);
@@ -297,7 +300,12 @@ export class ViewerEngine {
     return this.chunks.map((c) => ({
       start: c.start,
       positions: c.positions,
-      visible: mode === 'labels' && hidden.size > 0 && c.labels ? (i: number) => !hidden.has(c.labels![i]!) : null,
+      visible:
+        mode === 'unlabeled' && c.labels
+          ? (i: number) => c.labels![i] === UNLABELED
+          : mode === 'labels' && hidden.size > 0 && c.labels
+            ? (i: number) => !hidden.has(c.labels![i]!)
+            : null,
     }));
   }
 

@@ -5,7 +5,9 @@ const vertexShader = /* glsl */ `
   in vec3 color;
   in float classification;
   in float labels;
+  in float intensity;
   uniform int mode;
+  uniform vec2 intensityRange;
   uniform sampler2D classLut;
   uniform vec2 zRange;
   uniform float pointSize;
@@ -33,11 +35,18 @@ const vertexShader = /* glsl */ `
     // closed at every zoom; pointSize scales it, and it stays within 1..16 pixels.
     gl_PointSize = clamp(pointSize * spacing * projScale / max(1e-3, -mv.z), 1.0, 16.0);
     bool hidden = false;
+    // Modes follow COLOR_MODES: 0 rgb, 1 intensity, 2 elevation, 3 labels, 4 unlabeled only, 5 source classes.
     if (mode == 0) {
       vColor = color;
     } else if (mode == 1) {
-      vColor = ramp((position.z - zRange.x) / max(1e-6, zRange.y - zRange.x));
+      float t = clamp((intensity - intensityRange.x) / max(1.0, intensityRange.y - intensityRange.x), 0.0, 1.0);
+      vColor = vec3(sqrt(t)); // gamma lifts the dark returns that dominate LiDAR intensity
     } else if (mode == 2) {
+      vColor = ramp((position.z - zRange.x) / max(1e-6, zRange.y - zRange.x));
+    } else if (mode == 4) {
+      hidden = labels < 65534.5;
+      vColor = color;
+    } else if (mode == 3) {
       if (labels > 65534.5) {
         vColor = color * 0.45 + vec3(0.12); // unlabeled: dimmed, still readable
       } else {
@@ -83,6 +92,7 @@ export class PointMaterial extends THREE.ShaderMaterial {
         mode: { value: 0 },
         classLut: { value: lut },
         zRange: { value: new THREE.Vector2(0, 1) },
+        intensityRange: { value: new THREE.Vector2(0, 65535) },
         pointSize: { value: 1.5 },
         spacing: { value: 0.1 },
         projScale: { value: 500 },

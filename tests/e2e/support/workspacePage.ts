@@ -32,7 +32,7 @@ export class WorkspacePage {
     );
   }
 
-  async setColorMode(label: 'RGB' | 'Elevation' | 'Class') {
+  async setColorMode(label: 'RGB' | 'Intensity' | 'Elevation' | 'Labels' | 'Unlabeled' | 'File classes') {
     await this.page.getByRole('radio', { name: label }).click();
   }
 
