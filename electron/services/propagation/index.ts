@@ -8,3 +8,4 @@ export { readFeatureCache, writeFeatureCache, FEATURE_CACHE_VERSION } from './fe
 export { groundFilter, groundPoints, type GroundOptions, type GroundResult } from './features/ground';
 export { meanIoU, composite } from './metrics';
 export { fromStoreLayer, toStoreClasses } from './storeSeam';
+export { prepareMesh, faceCentroidCloud } from './superfacets';
