@@ -51,7 +51,11 @@ export function innermostPoint(index: VoxelIndex, component: Component, position
       queue[tail++] = i;
     }
   }
-  if (tail === 0) for (let i = 0; i < m; i++) ((depth[i] = 0), (queue[tail++] = i));
+  if (tail === 0)
+    for (let i = 0; i < m; i++) {
+      depth[i] = 0;
+      queue[tail++] = i;
+    }
   for (let head = 0; head < tail; head++) {
     const i = queue[head]!;
     const c = cells[i]!;
