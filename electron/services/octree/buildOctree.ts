@@ -20,7 +20,7 @@ export interface BuildOctreeOptions {
   signal?: AbortSignal;
   /** Point data held in memory at once (records, spill buffers, chunks in flight). Default: a quarter of RAM, at most 2 GiB. */
   memoryBudgetBytes?: number;
-  /** Worker threads (default: one per core). */
+  /** Worker threads (default: one per core; 0 = index on the calling thread). */
   threads?: number;
   /** A node with more points is split (default 20,000). */
   maxLeafPoints?: number;
@@ -78,7 +78,7 @@ interface Prepared {
 export async function buildOctree(input: Scan | ScanReader, outDir: string, options: BuildOctreeOptions = {}): Promise<BuildOctreeResult> {
   const signal = options.signal;
   const budget = Math.max(1 << 20, options.memoryBudgetBytes ?? defaultMemoryBudget());
-  const threads = Math.max(1, options.threads ?? availableParallelism());
+  const threads = Math.max(0, options.threads ?? availableParallelism());
   const maxLeafPoints = Math.max(1, options.maxLeafPoints ?? DEFAULT_MAX_LEAF_POINTS);
   const spacingDivisor = Math.max(2, Math.round(options.spacingDivisor ?? DEFAULT_SPACING_DIVISOR));
   const progress = new PhasedProgress(options.onProgress);
@@ -98,7 +98,7 @@ export async function buildOctree(input: Scan | ScanReader, outDir: string, opti
     const expected = isReader(input) ? input.info.pointCount : input.pointCount;
     const maxChunkPoints = Math.max(
       maxLeafPoints,
-      Math.min(Math.floor(budget / ((threads + 1) * INDEXING_BYTES_PER_POINT)), Math.ceil(expected / (threads * 8))),
+      Math.min(Math.floor(budget / ((threads + 1) * INDEXING_BYTES_PER_POINT)), Math.ceil(expected / (Math.max(1, threads) * 8))),
     );
     prepared = isReader(input)
       ? await prepareFromReader(input, { budget, maxChunkPoints, spillDir, signal, progress, readChunkPoints: options.readChunkPoints })

@@ -1,4 +1,4 @@
-import type { GridKey } from './gridKey';
+import type { CellGrid, GridKey } from './gridKey';
 import { RECORD_WORDS, type Records } from './records';
 
 /**
@@ -8,25 +8,27 @@ import { RECORD_WORDS, type Records } from './records';
  */
 export class CellCounts {
   readonly counts: Uint32Array;
+  readonly grid: CellGrid;
 
   constructor(
-    readonly key: GridKey,
+    key: GridKey,
     readonly bits: number,
   ) {
     this.counts = new Uint32Array(8 ** bits);
+    this.grid = key.cells(bits);
   }
 
   addPositions(positions: Float32Array, count: number): void {
-    const { key, bits, counts } = this;
-    for (let i = 0; i < count; i++) counts[key.cell(positions[i * 3]!, positions[i * 3 + 1]!, positions[i * 3 + 2]!, bits)]!++;
+    const { grid, counts } = this;
+    for (let i = 0; i < count; i++) counts[grid.cell(positions[i * 3]!, positions[i * 3 + 1]!, positions[i * 3 + 2]!)]!++;
   }
 
   addRecords(records: Records): void {
-    const { key, bits, counts } = this;
+    const { grid, counts } = this;
     const f32 = records.f32;
     for (let i = 0; i < records.count; i++) {
       const w = i * RECORD_WORDS;
-      counts[key.cell(f32[w]!, f32[w + 1]!, f32[w + 2]!, bits)]!++;
+      counts[grid.cell(f32[w]!, f32[w + 1]!, f32[w + 2]!)]!++;
     }
   }
 }

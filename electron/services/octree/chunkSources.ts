@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scan } from '../scans/model';
 import type { ChunkPlan } from './chunkPlan';
-import type { GridKey } from './gridKey';
+import type { CellGrid, GridKey } from './gridKey';
 import { allocRecords, copyRecord, fillRecords, RECORD_BYTES, RECORD_WORDS, type AttributeSources, type Records } from './records';
 
 /** Hands out the records of one chunk at a time, each in its own buffer (so it can be transferred to a worker). */
@@ -29,14 +29,16 @@ export class ChunkBuckets implements ChunkSource {
   private readonly buckets: Bucket[];
   private readonly pageCapacity: number;
   private heldBytes = 0;
+  private readonly grid: CellGrid;
   spills = 0;
 
   constructor(
     private readonly plan: ChunkPlan,
-    private readonly key: GridKey,
+    key: GridKey,
     private readonly budgetBytes: number,
     private readonly spillDir: string,
   ) {
+    this.grid = key.cells(plan.bits);
     this.buckets = plan.chunks.map(() => ({ pages: [], filled: 0, spilled: 0, file: null }));
     const total = plan.chunks.reduce((s, c) => s + c.pointCount, 0);
     // When everything fits, one exact page per chunk: no copies at load time.
@@ -47,12 +49,12 @@ export class ChunkBuckets implements ChunkSource {
   }
 
   add(records: Records): void {
-    const { key, plan } = this;
-    const { cellChunk, bits } = plan;
+    const { grid, plan } = this;
+    const { cellChunk } = plan;
     const f32 = records.f32;
     for (let i = 0; i < records.count; i++) {
       const w = i * RECORD_WORDS;
-      const chunk = cellChunk[key.cell(f32[w]!, f32[w + 1]!, f32[w + 2]!, bits)]!;
+      const chunk = cellChunk[grid.cell(f32[w]!, f32[w + 1]!, f32[w + 2]!)]!;
       const bucket = this.buckets[chunk]!;
       let page = bucket.pages[bucket.pages.length - 1];
       if (!page || bucket.filled === page.count) {
@@ -162,18 +164,24 @@ export class ScanChunks implements ChunkSource {
     key: GridKey,
     private readonly sources: AttributeSources,
   ) {
-    const { chunks, cellChunk, bits } = plan;
+    const { chunks, cellChunk } = plan;
+    const grid = key.cells(plan.bits);
     this.starts = new Float64Array(chunks.length + 1);
     chunks.forEach((c, i) => (this.starts[i + 1] = this.starts[i]! + c.pointCount));
     const cursor = this.starts.slice(0, chunks.length);
     const p = scan.positions;
     this.order = new Uint32Array(scan.pointCount);
     for (let i = 0; i < scan.pointCount; i++) {
-      const chunk = cellChunk[key.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!, bits)]!;
+      const chunk = cellChunk[grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!)]!;
       this.order[cursor[chunk]!++] = i;
     }
   }
 
+  /**
+   * Gathers in ascending point order (the counting sort kept it): a strided forward walk through
+   * the scan's arrays that the hardware prefetches well. The spatial sort, whose reads are random
+   * on unordered scans, is left to the worker.
+   */
   async load(chunk: number): Promise<Records> {
     const order = this.order.subarray(this.starts[chunk]!, this.starts[chunk + 1]!);
     const out = allocRecords(order.length);

@@ -30,10 +30,45 @@ export class GridKey {
     return clampKey(Math.floor((v - this.minZ) * this.scale));
   }
 
-  /** Index of a point's cell in a (2^bits)^3 grid, x fastest. */
-  cell(x: number, y: number, z: number, bits: number): number {
-    const shift = KEY_BITS - bits;
-    return (this.x(x) >>> shift) + ((this.y(y) >>> shift) << bits) + (this.z(z) >>> shift) * 4 ** bits;
+  /** The (2^bits)^3 grid of octree cells at level `bits`, for bulk cell lookups. */
+  cells(bits: number): CellGrid {
+    return new CellGrid(this, bits);
+  }
+}
+
+/**
+ * Cell index (x fastest) of points in the (2^bits)^3 grid of octree level `bits`. Equal to taking
+ * the top `bits` bits of GridKey's coordinates: the scale differs from the key's by an exact power
+ * of two, so floor((v - min) * scale) is the key shifted right, and the clamps agree.
+ */
+export class CellGrid {
+  readonly side: number;
+  private readonly minX: number;
+  private readonly minY: number;
+  private readonly minZ: number;
+  private readonly scale: number;
+  private readonly last: number;
+  private readonly side2: number;
+
+  constructor(key: GridKey, readonly bits: number) {
+    this.side = 2 ** bits;
+    this.side2 = this.side * this.side;
+    this.last = this.side - 1;
+    this.minX = key.minX;
+    this.minY = key.minY;
+    this.minZ = key.minZ;
+    this.scale = key.scale * 2 ** (bits - KEY_BITS);
+  }
+
+  cell(x: number, y: number, z: number): number {
+    const { scale, last } = this;
+    let cx = Math.floor((x - this.minX) * scale);
+    let cy = Math.floor((y - this.minY) * scale);
+    let cz = Math.floor((z - this.minZ) * scale);
+    cx = cx < 0 ? 0 : cx > last ? last : cx;
+    cy = cy < 0 ? 0 : cy > last ? last : cy;
+    cz = cz < 0 ? 0 : cz > last ? last : cz;
+    return cx + cy * this.side + cz * this.side2;
   }
 }
 

@@ -1,5 +1,6 @@
 import { nodeCube, spacingAt, type NodeAttribute, type OctreeCube } from './format';
 import { GridKey, KEY_BITS, KEY_MAX } from './gridKey';
+import { mortonSort, octantStart, SORTED_LEVELS } from './mortonSort';
 import { encodeNode } from './nodeEncoder';
 import { PoissonSampler } from './poissonSampler';
 import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, type Records } from './records';
@@ -60,23 +61,56 @@ export class LodBuilder {
 
   /**
    * Builds the subtree of chunk `name` from its records; finished nodes go to `nodes`, the chunk
-   * root stays pending. Splitting reorders the records themselves (a stable counting sort per level)
-   * so every node's points are a contiguous, ascending run: all later passes read memory in order.
+   * root stays pending. The records are reordered (mortonSort) so that every node's points are a
+   * contiguous run: all later passes read memory in order.
    */
   indexChunk(records: Records, name: string): PendingNode {
     const scratch = allocRecords(records.count);
+    const key = new GridKey(this.params.cube);
+    const codes = mortonSort(records, scratch, key);
     const level = name.length - 1;
-    const root = this.build(records, scratch, new GridKey(this.params.cube), 0, records.count, name, level);
+    const root = this.build(records, scratch, key, codes, 0, records.count, name, level);
     return { name, level, childMask: root.childMask, records: compact(records, root.points) };
   }
 
-  private build(records: Records, scratch: Records, key: GridKey, from: number, to: number, name: string, level: number): { points: Uint32Array; childMask: number } {
+  private build(
+    records: Records,
+    scratch: Records,
+    key: GridKey,
+    codes: Uint32Array,
+    from: number,
+    to: number,
+    name: string,
+    level: number,
+  ): { points: Uint32Array; childMask: number } {
     const n = to - from;
     if (n <= this.params.maxLeafPoints || level >= this.params.maxLevel) {
       const points = new Uint32Array(n);
       for (let i = 0; i < n; i++) points[i] = from + i;
       return { points, childMask: 0 };
     }
+    const starts = level < SORTED_LEVELS ? this.sortedSplit(codes, from, to, level) : this.splitBySorting(records, scratch, key, from, to, level);
+    const children: ChildPoints[] = [];
+    for (let o = 0; o < 8; o++) {
+      if (starts[o] === starts[o + 1]) continue;
+      const child = this.build(records, scratch, key, codes, starts[o]!, starts[o + 1]!, name + o, level + 1);
+      children.push({ octant: o, points: child.points, childMask: child.childMask });
+    }
+    return this.subsample(records, name, level, children);
+  }
+
+  /** Child runs of a node above SORTED_LEVELS: the records are already in octant order. */
+  private sortedSplit(codes: Uint32Array, from: number, to: number, level: number): Int32Array {
+    const starts = new Int32Array(9);
+    starts[0] = from;
+    starts[8] = to;
+    for (let o = 1; o < 8; o++) starts[o] = octantStart(codes, starts[o - 1]!, to, level, o);
+    return starts;
+  }
+
+  /** Below SORTED_LEVELS (very dense data): a stable counting sort of the node's records by octant. */
+  private splitBySorting(records: Records, scratch: Records, key: GridKey, from: number, to: number, level: number): Int32Array {
+    const n = to - from;
     const f32 = records.f32;
     const octants = new Uint8Array(n);
     const counts = new Int32Array(8);
@@ -107,13 +141,7 @@ export class LodBuilder {
       for (let k = 0; k < RECORD_WORDS; k++) dst[d + k] = src[s + k]!;
     }
     records.bytes.set(scratch.bytes.subarray(from * RECORD_BYTES, to * RECORD_BYTES), from * RECORD_BYTES);
-    const children: ChildPoints[] = [];
-    for (let o = 0; o < 8; o++) {
-      if (counts[o] === 0) continue;
-      const child = this.build(records, scratch, key, starts[o]!, starts[o + 1]!, name + o, level + 1);
-      children.push({ octant: o, points: child.points, childMask: child.childMask });
-    }
-    return this.subsample(records, name, level, children);
+    return starts;
   }
 
   /**

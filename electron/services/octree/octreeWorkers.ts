@@ -83,7 +83,9 @@ function startWorker(entry: WorkerEntry): Promise<Worker> {
   });
 }
 
+/** `threads` 0 indexes on the calling thread (for measurements and tiny scans). */
 export async function startChunkIndexer(threads: number): Promise<ChunkIndexer> {
+  if (threads === 0) return inThread('threads: 0');
   const entry = resolveWorkerEntry();
   if (!entry) return inThread('no worker entry found (neither a built octreeWorker.js nor sources with tsx)');
   const started = await Promise.allSettled(Array.from({ length: Math.max(1, threads) }, () => startWorker(entry)));

@@ -89,7 +89,9 @@ export function nodeAttributesFor(sources: AttributeSources): NodeAttribute[] {
 /**
  * Fills records from columnar point data: either `count` consecutive source points from `srcStart`
  * (a reader chunk) or the source points listed in `order` (gathering a chunk out of an in-memory scan).
- * `firstIndex` is the original index of source point 0 of `positions`.
+ * `firstIndex` is the original index of source point 0 of `positions`. Colour goes to 16 bits:
+ * uint8 scaled by 257 (255 -> 65535), uint16 kept, floats read as 0..1. One fused pass per point:
+ * this runs once for every point of every scan.
  */
 export function fillRecords(
   out: Records,
@@ -103,56 +105,59 @@ export function fillRecords(
   const order = 'order' in src ? src.order : null;
   const count = order ? order.length : (src as { count: number }).count;
   const start = order ? 0 : (src as { start: number }).start;
+  const byName = (name: string | null) => (name === null ? undefined : attributes.find((a) => a.name === name));
+  const intensity = scalarReader(byName(sources.intensity));
+  const classification = scalarReader(byName(sources.classification));
+  const colorAttr = sources.color ? byName(sources.color.name) : undefined;
+  const color = colorAttr?.values;
+  const cc = colorAttr?.components ?? 0;
+  const float = color instanceof Float32Array || color instanceof Float64Array;
+  const colorFactor = color instanceof Uint8Array ? 257 : float ? 65535 : 1;
+  const colorExact = color instanceof Uint8Array || color instanceof Uint16Array;
   const { f32, u32, u16 } = out;
   for (let i = 0; i < count; i++) {
     const s = order ? order[i]! : start + i;
     const w = (at + i) * RECORD_WORDS;
+    const h = w * 2;
     f32[w] = positions[s * 3]!;
     f32[w + 1] = positions[s * 3 + 1]!;
     f32[w + 2] = positions[s * 3 + 2]!;
     u32[w + 3] = firstIndex + s;
-    u32[w + 4] = 0;
-    u32[w + 5] = 0;
-    u32[w + 6] = 0;
-  }
-  const byName = (name: string | null) => (name === null ? undefined : attributes.find((a) => a.name === name));
-  const intensity = byName(sources.intensity);
-  if (intensity) fillScalar(u16, at, H_INTENSITY, intensity.values, order, start, count);
-  const classification = byName(sources.classification);
-  if (classification) fillScalar(u16, at, H_CLASS, classification.values, order, start, count);
-  const color = sources.color ? byName(sources.color.name) : undefined;
-  if (color) fillColor(u16, at, color, order, start, count);
-}
-
-function fillScalar(u16: Uint16Array, at: number, slot: number, values: TypedArray, order: Uint32Array | null, start: number, count: number) {
-  const exact = values instanceof Uint16Array || values instanceof Uint8Array;
-  for (let i = 0; i < count; i++) {
-    const v = values[order ? order[i]! : start + i]!;
-    u16[(at + i) * HALF + slot] = exact ? v : clamp16(Math.round(v));
-  }
-}
-
-/** Colour to 16 bits: uint8 scaled by 257 (so 255 -> 65535), uint16 kept, floats read as 0..1. */
-function fillColor(u16: Uint16Array, at: number, color: ScanAttribute, order: Uint32Array | null, start: number, count: number) {
-  const values = color.values;
-  const c = color.components;
-  const float = values instanceof Float32Array || values instanceof Float64Array;
-  const factor = values instanceof Uint8Array ? 257 : float ? 65535 : 1;
-  for (let i = 0; i < count; i++) {
-    const s = (order ? order[i]! : start + i) * c;
-    const h = (at + i) * HALF + H_RED;
-    for (let k = 0; k < 3; k++) {
-      const v = values[s + k]! * factor;
-      u16[h + k] = factor === 257 ? v : clamp16(Math.round(v));
+    u16[h + H_INTENSITY] = intensity ? intensity(s) : 0;
+    u16[h + H_CLASS] = classification ? classification(s) : 0;
+    if (color) {
+      const c = s * cc;
+      if (colorExact) {
+        u16[h + H_RED] = color[c]! * colorFactor;
+        u16[h + H_RED + 1] = color[c + 1]! * colorFactor;
+        u16[h + H_RED + 2] = color[c + 2]! * colorFactor;
+      } else {
+        u16[h + H_RED] = clamp16(Math.round(color[c]! * colorFactor));
+        u16[h + H_RED + 1] = clamp16(Math.round(color[c + 1]! * colorFactor));
+        u16[h + H_RED + 2] = clamp16(Math.round(color[c + 2]! * colorFactor));
+      }
+    } else {
+      u16[h + H_RED] = 0;
+      u16[h + H_RED + 1] = 0;
+      u16[h + H_RED + 2] = 0;
     }
+    u16[h + H_RED + 3] = 0;
   }
+}
+
+/** uint8/uint16 values are stored as they are; other types rounded and clamped to 0..65535. */
+function scalarReader(attribute: ScanAttribute | undefined): ((s: number) => number) | null {
+  if (!attribute) return null;
+  const v = attribute.values;
+  if (v instanceof Uint16Array || v instanceof Uint8Array) return (s) => v[s]!;
+  return (s) => clamp16(Math.round(v[s]!));
 }
 
 function clamp16(v: number): number {
   return v < 0 ? 0 : v > 65535 ? 65535 : v | 0;
 }
 
-/** Largest colour component after the 16-bit conversion of fillColor (decides whether 16-bit colour is really 8-bit). */
+/** Largest colour component after the 16-bit conversion of fillRecords (decides whether 16-bit colour is really 8-bit). */
 export function colorMax16(color: ScanAttribute): number {
   const values = color.values;
   const float = values instanceof Float32Array || values instanceof Float64Array;

@@ -76,13 +76,17 @@ describe('octree build from a streamed reader', () => {
     const roomy = join(work, 'roomy', 'octree');
     const tight = join(work, 'tight', 'octree');
     const roomyReader = readerFromScan(scan, { chunkPoints: 40_000 });
-    const big = await buildOctree(roomyReader, roomy, { memoryBudgetBytes: 512 * 1024 ** 2 });
+    // In-thread (the no-worker fallback) with big chunks...
+    const big = await buildOctree(roomyReader, roomy, { memoryBudgetBytes: 512 * 1024 ** 2, threads: 0 });
+    expect(big.indexing).toMatch(/^in-thread/);
     expect(big.spills).toBe(0);
     expect(roomyReader.passes).toBe(1); // fits: read once
+    // ...against worker threads with small chunks spilled to disk: the octree must not change.
     const tightReader = readerFromScan(scan, { chunkPoints: 40_000 });
-    const small = await buildOctree(tightReader, tight, { memoryBudgetBytes: 2 * 1024 ** 2 });
+    const small = await buildOctree(tightReader, tight, { memoryBudgetBytes: 2 * 1024 ** 2, threads: 2 });
     expect(small.spills).toBeGreaterThan(0);
     expect(tightReader.passes).toBe(2);
+    expect(small.chunks).toBeGreaterThan(big.chunks);
 
     await expectOctreeInvariants(tight, POINTS);
     const a = await nodeContents(roomy);
@@ -157,6 +161,24 @@ describe('octree attributes', () => {
         await store.close();
       }
     }
+  });
+
+  it('stays valid on very dense clusters and exact duplicates (deep levels, level cap)', async () => {
+    const n = 60_000;
+    const positions = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      const far = i % 1000 === 0; // a sparse frame 1 km wide around a millimetre-sized cluster
+      const dup = i % 2 === 1; // half the points sit exactly on one spot
+      const t = (i * 7919) % 1000;
+      positions[i * 3] = far ? t : dup ? 500 : 500 + (t % 10) * 1e-4;
+      positions[i * 3 + 1] = far ? (t * 3) % 1000 : dup ? 500 : 500 + ((t / 10) % 10) * 1e-4;
+      positions[i * 3 + 2] = far ? (t * 7) % 1000 : dup ? 20 : 20 + (t / 100) * 1e-4;
+    }
+    const dense: Scan = { ...demoPointScan({ seed: 4, points: 1 }), positions, pointCount: n, attributes: [] };
+    const dir = join(work, 'dense', 'octree');
+    const result = await buildOctree(dense, dir, { maxLeafPoints: 2_000 });
+    expect(result.levels).toBeGreaterThan(12); // below the levels resolved by the up-front sort
+    await expectOctreeInvariants(dir, n);
   });
 
   it('handles an empty scan and a single point', async () => {
