@@ -34,6 +34,7 @@ export const METHOD_NAMES = [
   'click.accept',
   'click.cancel',
   'segmentation.status',
+  'export.start',
 ] as const;
 
 export const EVENT_NAMES = ['job.progress', 'scans.changed', 'labels.changed', 'project.changed'] as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobInfo } from './jobs';
+import { exportContract } from './export';
 import { projectContract } from './project';
 import { segmentationContract } from './segmentation';
 import { ScanSummary, ScanView } from './scans';
@@ -43,6 +44,7 @@ export const apiContract = {
   'scans.import': method(z.object({ path: z.string().min(1).max(4096) }).strict(), z.object({ jobId: Id })),
   ...projectContract,
   ...segmentationContract,
+  ...exportContract,
 } as const;
 
 export type ApiContract = typeof apiContract;

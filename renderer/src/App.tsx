@@ -7,6 +7,7 @@ import type { ScanSummary } from '../../common/contracts/scans';
 import type { ApiClient } from './platform/apiClient';
 import { ClassPanel } from './features/classes/ClassPanel';
 import { HistoryPanel } from './features/history/HistoryPanel';
+import { ExportPanel } from './features/export/ExportPanel';
 import { JobsPanel } from './features/jobs/JobsPanel';
 import { fromBase64U32, toPointSet } from './features/labeling/pointSets';
 import { useCanvasClick } from './features/labeling/useCanvasClick';
@@ -272,6 +273,16 @@ export function App({ client }: { client: ApiClient }) {
           <section>
             <h2>History</h2>
             <HistoryPanel history={history} onUndo={undo} onRedo={redo} />
+          </section>
+          <section>
+            <h2>Export</h2>
+            <ExportPanel
+              scanId={inProject ? activeId : null}
+              projectDir={info?.projectDir ?? null}
+              onExport={(format, out, labeledOnly) =>
+                activeId && client.get('export.start', { scanId: activeId, format, out, labeledOnly }).catch(report)
+              }
+            />
           </section>
           <section>
             <h2>Jobs</h2>

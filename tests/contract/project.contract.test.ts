@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHostServer, type HostServer } from '../../electron/host/httpServer';
 import { createCore, type Core } from '../../electron/services/core/core';
+import { readScan } from '../../electron/services/scans/read';
 import { ApiClient } from '../../renderer/src/platform/apiClient';
 import { InMemoryTransport } from '../../renderer/src/platform/transports/memory';
 import { WebSocketTransport, type WebSocketCtor } from '../../renderer/src/platform/transports/websocket';
@@ -106,6 +107,24 @@ describe.each([
     const view = await h.client.get('scans.view', { scanId: 'sample_c' });
     const cls = new Uint16Array(await h.client.fetchBlob(view.chunks[0]!.blobs.classification!));
     expect(cls.filter((c) => c === 6).length).toBe(12_525);
+  });
+
+  it('exports the labels as LAS that reads back with the same classes', async () => {
+    await h.client.get('labels.applyEdit', { kind: 'assign', scanId: 'sample_c', points: { ranges: [[0, 100]] }, classCode: 6 });
+    const out = path.join(dir, 'exports', 'sample_c_labeled.las');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    const { jobId } = await h.client.get('export.start', { scanId: 'sample_c', format: 'las', out });
+    const job = await waitJob(h.client, jobId);
+    expect(job.state).toBe('done');
+    const back = await readScan(out);
+    const cls = back.attributes.find((a) => a.name === 'classification')!.values;
+    expect(back.pointCount).toBe(14_408);
+    expect([cls[0], cls[99], cls[100], cls[14_407]]).toEqual([6, 6, 0, 0]);
+    const laz = await h.client.get('export.start', { scanId: 'sample_c', format: 'laz', out: out + '.laz' });
+    const failed = await waitJob(h.client, laz.jobId);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.message).toMatch(/LAS/);
+    expect(fs.existsSync(out + '.laz')).toBe(false);
   });
 
   it('reports a bad file as a failed job naming the file', async () => {

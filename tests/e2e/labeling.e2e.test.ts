@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readScan } from '../../electron/services/scans/read';
 import { launchChromium } from './support/browser';
 import { repoRoot, startServe, type ServeProcess } from './support/serve';
 import { WorkspacePage } from './support/workspacePage';
@@ -18,10 +19,11 @@ describe('labeling a real scan in the browser, persisted in the project', () => 
   let browser: Browser;
   let ws: WorkspacePage;
   let afterEdits: Record<string, number> = {};
+  let project = '';
 
   beforeAll(async () => {
     fs.mkdirSync(outDir, { recursive: true });
-    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-e2e-'));
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-e2e-'));
     serve = await startServe(['--project', project, '--demo-points', '20000']);
     browser = await launchChromium();
     ws = new WorkspacePage(await browser.newPage({ viewport: { width: 1280, height: 800 } }));
@@ -88,6 +90,22 @@ describe('labeling a real scan in the browser, persisted in the project', () => 
     expect((await ws.viewerStats()).hiddenClasses).toEqual([6]);
     await ws.toggleClassHidden('Building');
     expect((await ws.viewerStats()).hiddenClasses).toEqual([]);
+  });
+
+  it('runs an export from the UI that reads back with the labels', async () => {
+    const out = path.join(project, 'exports', 'from-ui.las');
+    await ws.page.getByLabel('Export format').selectOption('las');
+    await ws.page.getByLabel('Export path').fill(out);
+    await ws.page.getByRole('button', { name: 'Export', exact: true }).click();
+    await ws.page.getByText(`→ ${out}`).waitFor({ timeout: 60_000 });
+    const back = await readScan(out);
+    const cls = back.attributes.find((a) => a.name === 'classification')!.values;
+    const counts: Record<string, number> = {};
+    for (const c of cls) counts[String(c)] = (counts[String(c)] ?? 0) + 1;
+    // Unlabeled points export as class 0 (LAS "created, never classified").
+    expect(counts[BUILDING]).toBe(afterEdits[BUILDING]);
+    expect(counts[GROUND]).toBe(afterEdits[GROUND]);
+    expect(counts['0']).toBe(afterEdits.unlabeled);
   });
 
   it('finds the labels and the colour still there after a reload', async () => {

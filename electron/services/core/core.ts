@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventName, EventPayload } from '../../../common/contracts/api';
 import type { RpcEvent, RpcResponse } from '../../../common/rpc';
 import { JobQueue } from '../jobs/jobQueue';
+import { startExportJob } from '../export/exportScan';
 import { unlabeledCode } from '../labels/flags';
 import { createDispatcher, type Handlers } from '../rpc/dispatcher';
 import { DEMO_CLASSES, DemoCancelled, demoPointScanAsync } from '../scans/demo/demoScene';
@@ -142,6 +144,22 @@ export function createCore(options: CoreOptions): Core {
       },
     }),
     ...clickMethods,
+    'export.start': ({ scanId, format, out, classes, labeledOnly, mergePredicted, lasVersion }) => {
+      const target = path.resolve(out);
+      // The default target is <project>/exports/..., which a new project does not have yet.
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      return {
+        jobId: startExportJob(jobs, session.require(), {
+          scanId,
+          format,
+          out: target,
+          ...(classes ? { classes } : {}),
+          ...(labeledOnly !== undefined ? { labeledOnly } : {}),
+          ...(mergePredicted !== undefined ? { mergePredicted } : {}),
+          ...(lasVersion ? { lasVersion } : {}),
+        }).id,
+      };
+    },
   };
 
   const inProject = (scanId: string) => !!session.current?.listScans().some((s) => s.id === scanId);

@@ -1,5 +1,10 @@
 import type { JobInfo } from '../../../../common/contracts/jobs';
 
+function describeExport(result: unknown): string {
+  const r = result as { files?: string[]; pointsWritten?: number } | undefined;
+  return r?.files ? `${(r.pointsWritten ?? 0).toLocaleString('en')} points → ${r.files.join(', ')}` : '';
+}
+
 export function JobsPanel({ jobs, onCancel }: { jobs: JobInfo[]; onCancel: (id: string) => void }) {
   if (jobs.length === 0) return <p className="muted">No jobs yet.</p>;
   return (
@@ -16,6 +21,7 @@ export function JobsPanel({ jobs, onCancel }: { jobs: JobInfo[]; onCancel: (id: 
           </div>
           <progress max={1} value={job.progress ?? undefined} />
           <div className="job-message">{job.error ? job.error.message : job.message}</div>
+          {job.state === 'done' && job.kind === 'export' && <div className="job-message">{describeExport(job.result)}</div>}
         </li>
       ))}
     </ul>
