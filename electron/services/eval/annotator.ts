@@ -8,6 +8,8 @@ export interface ClickTiming {
   segment: number;
   propagate: number;
   total: number;
+  /** Points the click labelled itself (the accepted preview, or 1). */
+  labeled: number;
 }
 
 /**
@@ -91,6 +93,7 @@ export class ScanLabelAnnotator implements SemanticAnnotator {
     this.engine.cancel(preview.previewId);
     const t1 = performance.now();
     const nearer = this.options.overwrite !== 'all';
+    let labeled = 0;
     const P = this.positions;
     const d2 = (a: number, b: number) =>
       (P[a * 3]! - P[b * 3]!) ** 2 + (P[a * 3 + 1]! - P[b * 3 + 1]!) ** 2 + (P[a * 3 + 2]! - P[b * 3 + 2]!) ** 2;
@@ -104,13 +107,14 @@ export class ScanLabelAnnotator implements SemanticAnnotator {
         if (this.clicks.some((c) => c.cls === old && d2(id, c.point) < mine)) continue;
       }
       this.user[id] = cls;
+      labeled++;
     }
     this.user[point] = cls;
     this.anchorClass.set(point, cls);
     this.clicks.push({ point, cls });
     if (this.propagator) this.predicted = await this.propagator.update(this.user);
     const t2 = performance.now();
-    return { segment: t1 - t0, propagate: t2 - t1, total: t2 - t0 };
+    return { segment: t1 - t0, propagate: t2 - t1, total: t2 - t0, labeled };
   }
 
   labels(): Uint16Array {
@@ -179,7 +183,7 @@ export class NearestClickAnnotator implements SemanticAnnotator {
     this.dist[point] = -1;
     this.label[point] = cls;
     const total = performance.now() - t0;
-    return Promise.resolve({ segment: 0, propagate: total, total });
+    return Promise.resolve({ segment: 0, propagate: total, total, labeled: 1 });
   }
 
   labels(): Uint16Array {
