@@ -35,6 +35,7 @@ export const METHOD_NAMES = [
   'click.cancel',
   'segmentation.status',
   'export.start',
+  'propagation.suggest',
 ] as const;
 
 export const EVENT_NAMES = ['job.progress', 'scans.changed', 'labels.changed', 'project.changed'] as const;

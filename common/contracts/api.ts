@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JobInfo } from './jobs';
 import { exportContract } from './export';
 import { projectContract } from './project';
+import { propagationContract } from './propagation';
 import { segmentationContract } from './segmentation';
 import { ScanSummary, ScanView } from './scans';
 
@@ -45,6 +46,7 @@ export const apiContract = {
   ...projectContract,
   ...segmentationContract,
   ...exportContract,
+  ...propagationContract,
 } as const;
 
 export type ApiContract = typeof apiContract;

@@ -8,6 +8,8 @@ import type { ApiClient } from './platform/apiClient';
 import { ClassPanel } from './features/classes/ClassPanel';
 import { HistoryPanel } from './features/history/HistoryPanel';
 import { ExportPanel } from './features/export/ExportPanel';
+import { PredictionsPanel } from './features/propagation/PredictionsPanel';
+import type { SuggestionInfo } from '../../common/contracts/propagation';
 import { JobsPanel } from './features/jobs/JobsPanel';
 import { fromBase64U32, toPointSet } from './features/labeling/pointSets';
 import { useCanvasClick } from './features/labeling/useCanvasClick';
@@ -26,6 +28,8 @@ const MODE_LABEL: Record<ColorMode, string> = {
   intensity: 'Intensity',
   elevation: 'Elevation',
   labels: 'Labels',
+  predicted: 'Predicted',
+  confidence: 'Confidence',
   unlabeled: 'Unlabeled',
   source: 'File classes',
 };
@@ -53,6 +57,7 @@ export function App({ client }: { client: ApiClient }) {
   const [tool, setTool] = useState<Tool>('click');
   const [pending, setPending] = useState<Pending | null>(null);
   const [model, setModel] = useState<SegmenterStatus | null>(null);
+  const [suggestions, setSuggestions] = useState<SuggestionInfo[] | null>(null);
   const refreshModel = useCallback(() => {
     client.call('segmentation.status', {}).then((r) => r.ok && setModel(r.value));
   }, [client]);
@@ -121,8 +126,11 @@ export function App({ client }: { client: ApiClient }) {
     () =>
       client.on('labels.changed', (e) => {
         if (e.scanId !== activeRef.current) return;
-        engine?.reloadLabels((p) => client.fetchBlob(p)).catch(report);
-        refreshLabels();
+        if (e.layer === 'predicted' || e.layer === '*') engine?.reloadLabels((p) => client.fetchBlob(p), 'predicted').catch(report);
+        if (e.layer !== 'predicted') {
+          engine?.reloadLabels((p) => client.fetchBlob(p), 'user').catch(report);
+          refreshLabels();
+        }
       }),
     [client, engine, refreshLabels, report],
   );
@@ -270,6 +278,29 @@ export function App({ client }: { client: ApiClient }) {
               }}
             />
           </section>
+          {inProject && (
+            <section>
+              <h2>Predictions</h2>
+              <PredictionsPanel
+                predictedCounts={stats?.predictedHistogram ?? {}}
+                classNames={new Map(classes.map((c) => [c.code, c.name]))}
+                suggestions={suggestions}
+                onSuggest={() => activeId && client.get('propagation.suggest', { scanId: activeId, n: 8 }).then(setSuggestions, report)}
+                onGoTo={(s) => {
+                  engine?.focus(s.position);
+                  engine?.setOverlay(Uint32Array.of(s.point), 'selection');
+                }}
+                onAcceptAbove={(minConfidence) =>
+                  activeId && client.get('labels.applyEdit', { kind: 'accept', scanId: activeId, fromLayer: 'predicted', minConfidence }).catch(report)
+                }
+                onAcceptClass={(code) => {
+                  const indices = engine?.predictedIndices(code);
+                  if (activeId && indices?.length)
+                    client.get('labels.applyEdit', { kind: 'accept', scanId: activeId, fromLayer: 'predicted', points: toPointSet(indices) }).catch(report);
+                }}
+              />
+            </section>
+          )}
           <section>
             <h2>History</h2>
             <HistoryPanel history={history} onUndo={undo} onRedo={redo} />

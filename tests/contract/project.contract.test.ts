@@ -19,8 +19,8 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function inMemory(projectDir: string): Promise<Harness> {
-  const core = createCore({ host: 'memory', projectDir, demo: { seed: 2, points: 10_000 }, validateResults: true });
+async function inMemory(projectDir: string, points = 10_000): Promise<Harness> {
+  const core = createCore({ host: 'memory', projectDir, demo: { seed: 2, points }, validateResults: true });
   await core.ready;
   return { core, client: new ApiClient(new InMemoryTransport(core)), close: () => core.close() };
 }
@@ -41,6 +41,16 @@ async function overWebSocket(projectDir: string): Promise<Harness> {
       await core.close();
     },
   };
+}
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function waitJob(client: ApiClient, jobId: string) {
@@ -198,4 +208,49 @@ describe.each([
     const bad = await h.client.call('click.preview', { scanId: 'demo-2', positives: [10_000_000] });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
   });
+});
+
+// Propagation needs a realistic density (the 10k scenes above have ~1 m spacing, where local shape
+// features say little), so this runs on a 50k-point block (~0.45 m spacing).
+describe('propagation after edits', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await inMemory(fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-prop-')), 50_000);
+  });
+  afterAll(() => h.close());
+
+  it('propagates user labels to a predicted layer in a job, and suggests where to click next', async () => {
+    const view = await h.client.get('scans.view', { scanId: 'demo-2' });
+    const truth = new Uint16Array(await h.client.fetchBlob(view.chunks[0]!.blobs.classification!));
+    // One stroke per class, as a user would label a few objects.
+    for (const code of [2, 5, 6]) {
+      const idx = [...truth.keys()].filter((i) => truth[i] === code).slice(0, 150);
+      await h.client.get('labels.applyEdit', { kind: 'assign', scanId: 'demo-2', points: { indices: idx }, classCode: code });
+    }
+    const job = await waitFor(async () => {
+      const jobs = (await h.client.get('jobs.list', {})).filter((j) => j.kind === 'propagate');
+      const last = jobs.at(-1);
+      return last && last.state !== 'running' && last.state !== 'queued' && !jobs.some((j) => j.state === 'running' || j.state === 'queued') ? last : null;
+    });
+    expect(job.state).toBe('done');
+    const user = new Uint16Array(await h.client.fetchBlob(view.chunks[0]!.blobs.labels!));
+    const predicted = new Uint16Array(await h.client.fetchBlob(view.chunks[0]!.blobs.predicted!));
+    const confidence = new Uint8Array(await h.client.fetchBlob(view.chunks[0]!.blobs.confidence!));
+    let predictedCount = 0;
+    let right = 0;
+    for (let i = 0; i < predicted.length; i++) {
+      if (user[i] !== 0xffff) expect(predicted[i]).toBe(0xffff); // never over user labels
+      if (predicted[i] === 0xffff) continue;
+      predictedCount++;
+      if (predicted[i] === truth[i]) right++;
+      expect(confidence[i]).toBeGreaterThan(0);
+    }
+    expect(predictedCount).toBeGreaterThan(0.8 * (truth.length - 450));
+    // Classes absent from the strokes (cars, poles: ~1.5 % of points) cannot be predicted; the rest mostly right.
+    expect(right / predictedCount).toBeGreaterThan(0.8);
+    const suggestions = await h.client.get('propagation.suggest', { scanId: 'demo-2', n: 5 });
+    expect(suggestions).toHaveLength(5);
+    for (const s of suggestions) expect(user[s.point]).toBe(0xffff);
+  });
+
 });

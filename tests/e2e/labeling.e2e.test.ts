@@ -80,7 +80,24 @@ describe('labeling a real scan in the browser, persisted in the project', () => 
     const h = await ws.waitForLabels((x) => (x[GROUND] ?? 0) > 0);
     expect(h[GROUND]).toBe(selected);
     expect((await ws.viewerStats()).overlaySize).toBe(0);
+  });
+
+  it('shows predictions from propagation and accepts a predicted class', async () => {
+    await ws.setColorMode('Predicted');
+    await ws.page.waitForFunction(
+      () => Object.keys((window as never as { __scanlabelTest: { viewer(): { predictedHistogram: object } } }).__scanlabelTest.viewer().predictedHistogram).length > 0,
+      null,
+      { timeout: 90_000 },
+    );
+    await ws.page.screenshot({ path: path.join(outDir, 'predicted.png') });
+    const before = (await ws.viewerStats()).labelHistogram;
+    const predictedGround = (await ws.viewerStats()).predictedHistogram[GROUND] ?? 0;
+    expect(predictedGround).toBeGreaterThan(0);
+    await ws.page.getByRole('button', { name: 'Accept predicted Ground' }).click();
+    const h = await ws.waitForLabels((x) => (x[GROUND] ?? 0) > (before[GROUND] ?? 0));
+    expect(h[GROUND]).toBe((before[GROUND] ?? 0) + predictedGround);
     afterEdits = h;
+    await ws.setColorMode('Labels');
   });
 
   it('changes a class colour and hides a class', async () => {

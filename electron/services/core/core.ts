@@ -14,6 +14,7 @@ import { CHUNK_POINTS, ScanRegistry } from '../scans/scanRegistry';
 import { APP_VERSION } from '../version';
 import { clickHandlers } from './clickHandlers';
 import { projectHandlers } from './projectHandlers';
+import { PropagationService } from './propagationService';
 import { ProjectSession } from './projectSession';
 
 export interface CoreOptions {
@@ -114,7 +115,12 @@ export function createCore(options: CoreOptions): Core {
     }
   };
 
-  const clicks = clickHandlers(scans, session, (scanId) => emit('labels.changed', { scanId, layer: 'user' }));
+  const propagation = new PropagationService(scans, session, jobs, (scanId) => emit('labels.changed', { scanId, layer: 'predicted' }));
+  const userLabelsChanged = (scanId: string, layer: string) => {
+    emit('labels.changed', { scanId, layer });
+    if (layer !== 'predicted') propagation.schedule(scanId);
+  };
+  const clicks = clickHandlers(scans, session, (scanId) => userLabelsChanged(scanId, 'user'));
   const { dispose: disposeClicks, ...clickMethods } = clicks;
 
   const handlers: Handlers = {
@@ -137,13 +143,15 @@ export function createCore(options: CoreOptions): Core {
     'jobs.cancel': ({ jobId }) => jobs.cancel(jobId),
     ...projectHandlers(session, {
       projectChanged: (dir) => emit('project.changed', { dir }),
-      labelsChanged: (scanId, layer) => emit('labels.changed', { scanId, layer }),
+      labelsChanged: userLabelsChanged,
       projectOpened: () => {
         for (const s of scans.list()) if (s.format === 'demo') adoptIntoProject(scans.get(s.id));
         loadProjectScans();
       },
     }),
     ...clickMethods,
+    'propagation.suggest': async ({ scanId, n }) =>
+      (await propagation.suggest(scanId, n)).map((s) => ({ point: s.point, position: s.position, world: s.world, gain: s.gain, reason: s.reason })),
     'export.start': ({ scanId, format, out, classes, labeledOnly, mergePredicted, lasVersion }) => {
       const target = path.resolve(out);
       // The default target is <project>/exports/..., which a new project does not have yet.
@@ -164,11 +172,23 @@ export function createCore(options: CoreOptions): Core {
 
   const inProject = (scanId: string) => !!session.current?.listScans().some((s) => s.id === scanId);
 
-  /** The user layer's classes of one chunk as uint16, unlabeled as 0xffff whatever the layer's code width. */
-  const labelsBlob = (scanId: string, chunk: number): Uint8Array | null => {
+  /** One chunk of a label layer as uint16 classes (unlabeled 0xffff whatever the code width), or its uint8 confidence. */
+  const labelsBlob = (scanId: string, chunk: number, kind: string): Uint8Array | null => {
     const project = session.current;
     if (!project || !inProject(scanId)) return null;
-    const labels = project.readLabels(scanId).classes;
+    const layerName = kind === 'labels' ? 'user' : 'predicted';
+    if (layerName === 'predicted' && !project.listLayers(scanId).some((l) => l.name === 'predicted')) {
+      const start = chunk * CHUNK_POINTS;
+      const count = Math.max(0, Math.min(CHUNK_POINTS, scans.get(scanId).pointCount - start));
+      return kind === 'confidence' ? new Uint8Array(count) : new Uint8Array(new Uint16Array(count).fill(0xffff).buffer);
+    }
+    const layer = project.readLabels(scanId, layerName);
+    if (kind === 'confidence') {
+      const conf = layer.confidence ?? new Uint8Array(layer.classes.length);
+      const start = chunk * CHUNK_POINTS;
+      return start >= conf.length ? null : conf.slice(start, Math.min(conf.length, start + CHUNK_POINTS));
+    }
+    const labels = layer.classes;
     const start = chunk * CHUNK_POINTS;
     if (start >= labels.length) return null;
     const end = Math.min(labels.length, start + CHUNK_POINTS);
@@ -193,8 +213,8 @@ export function createCore(options: CoreOptions): Core {
       return () => listeners.delete(listener);
     },
     readBlob: (blobPath) => {
-      const m = /^scans\/([^/]+)\/chunks\/(\d+)\/labels$/.exec(blobPath);
-      if (m) return labelsBlob(decodeURIComponent(m[1]!), Number(m[2]));
+      const m = /^scans\/([^/]+)\/chunks\/(\d+)\/(labels|predicted|confidence)$/.exec(blobPath);
+      if (m) return labelsBlob(decodeURIComponent(m[1]!), Number(m[2]), m[3]!);
       return scans.blob(blobPath);
     },
     ready,
@@ -203,6 +223,7 @@ export function createCore(options: CoreOptions): Core {
       await Promise.allSettled(startup);
       listeners.clear();
       disposeClicks();
+      await propagation.close();
       session.close();
     },
   };

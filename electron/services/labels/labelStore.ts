@@ -291,6 +291,40 @@ export class LabelStore {
     return out;
   }
 
+  /**
+   * Replaces a derived layer (predictions) wholesale in one transaction. Not an edit: predictions are
+   * recomputed from the user's labels after every edit, so they have no undo of their own; undoing
+   * the user's edit re-runs propagation instead. Only layers of kind 'predicted' may be written so.
+   */
+  replaceDerivedLayer(scanId: string, layerName: string, classes: Uint8Array | Uint16Array, confidence: Uint8Array): void {
+    this.db.assertWritable();
+    const l = this.layer(scanId, layerName);
+    if (l.row.kind !== 'predicted') throw new ServiceFailure('invalid_params', `layer "${layerName}" holds ${l.row.kind} labels; only predicted layers are replaced wholesale`);
+    if (classes.length !== l.pointCount || confidence.length !== l.pointCount)
+      throw new ServiceFailure('invalid_params', `predictions for ${classes.length} points, scan has ${l.pointCount}`);
+    const unlabeled = unlabeledCode(l.codeWidth);
+    const src = sourceCode('predicted');
+    const chunks: LabelChunk[] = [];
+    for (let key = 0; key * l.row.chunkSize < l.pointCount; key++) {
+      const start = key * l.row.chunkSize;
+      const size = this.chunkSize(l, key);
+      const c = LabelChunk.empty(key, size, l.codeWidth, true);
+      for (let i = 0; i < size; i++) {
+        const v = classes[start + i]!;
+        if (v === unlabeled) continue;
+        c.classes[i] = v;
+        c.flags[i] = src;
+        c.confidence![i] = confidence[start + i]!;
+      }
+      chunks.push(c);
+    }
+    this.db.tx(() => {
+      for (const c of chunks) this.repos.labelChunks.upsert(c.toRow(l.row.id));
+    });
+    for (const c of chunks) l.chunks.set(c.key, c);
+    l.allLoaded = true;
+  }
+
   /** Drops cached chunks (after close, or to measure cold reads). */
   clearCache() {
     this.layers.clear();

@@ -226,6 +226,17 @@ export class ProjectStore {
     });
   }
 
+  /** Writes propagation's output as the scan's 'predicted' layer (created on first use); see LabelStore.replaceDerivedLayer. */
+  writePredictions(scanId: string, classes: Uint8Array | Uint16Array, confidence: Uint8Array): void {
+    if (!this.repos.layers.byName(scanId, 'predicted')) this.createLayer(scanId, 'predicted', 'predicted');
+    this.labels.replaceDerivedLayer(scanId, 'predicted', classes, confidence);
+  }
+
+  /** Bytes per class code of the scan's layers (1 or 2), from the active schema. */
+  codeWidth(scanId: string, layer = 'user'): 1 | 2 {
+    return this.labels.layer(scanId, layer).codeWidth;
+  }
+
   /** Applies an edit; when this returns, the edit and its undo data are committed. */
   applyEdit(cmd: EditCommand): EditResult {
     return this.labels.applyEdit(cmd);

@@ -8,6 +8,8 @@ export const CHUNK_POINTS = 131_072;
 /** The blob attributes a chunk offers the viewer (binary, fetched by URL). */
 export const CHUNK_BLOBS = ['position', 'color', 'classification', 'intensity'] as const;
 export type ChunkBlob = (typeof CHUNK_BLOBS)[number];
+/** Blobs of project scans, from the label store: 'labels' (user layer), 'predicted' and its 'confidence'. */
+export const PROJECT_BLOBS = ['labels', 'predicted', 'confidence'] as const;
 
 interface Entry {
   scan: Scan;
@@ -53,14 +55,14 @@ export class ScanRegistry {
     return [...this.scans.values()].map((e) => e.summary);
   }
 
-  /** The scan's chunks and their blob paths; `withLabels` adds each chunk's 'labels' blob (served by the core from the project). */
+  /** The scan's chunks and their blob paths; `withLabels` adds each chunk's project blobs (served by the core): user labels, predictions and their confidence. */
   view(id: string, withLabels = false): ScanView {
     const { summary, classes, intensityRange } = this.entry(id);
     const chunks: ScanChunk[] = [];
     for (let start = 0, n = 0; start < summary.pointCount; start += CHUNK_POINTS, n++) {
       const count = Math.min(CHUNK_POINTS, summary.pointCount - start);
       const blobs: Record<string, string> = {};
-      for (const b of withLabels ? [...CHUNK_BLOBS, 'labels'] : CHUNK_BLOBS) blobs[b] = `blob/scans/${encodeURIComponent(id)}/chunks/${n}/${b}`;
+      for (const b of withLabels ? [...CHUNK_BLOBS, ...PROJECT_BLOBS] : CHUNK_BLOBS) blobs[b] = `blob/scans/${encodeURIComponent(id)}/chunks/${n}/${b}`;
       chunks.push({ id: `${id}/${n}`, pointCount: count, blobs });
     }
     return { scan: summary, chunks, classes, inProject: withLabels, intensityRange };

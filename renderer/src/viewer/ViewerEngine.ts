@@ -23,6 +23,8 @@ export interface ViewerStats {
   overlayKind: 'none' | 'preview' | 'selection';
   /** Loaded points per user-label class code ('unlabeled' for none). */
   labelHistogram: Record<string, number>;
+  /** Loaded points per predicted class code (points without a prediction are not counted). */
+  predictedHistogram: Record<string, number>;
   hiddenClasses: number[];
   camera: { position: [number, number, number]; target: [number, number, number] };
 }
@@ -34,7 +36,9 @@ interface LoadedChunk {
   count: number;
   positions: Float32Array;
   labels: Uint16Array | null;
-  labelsBlob: string | null;
+  predicted: Uint16Array;
+  /** Blob paths of the project layers ('labels', 'predicted', 'confidence'), when the scan is in a project. */
+  blobs: Record<string, string>;
   points: THREE.Points;
 }
 
@@ -88,6 +92,7 @@ export class ViewerEngine {
       overlaySize: 0,
       overlayKind: 'none',
       labelHistogram: {},
+      predictedHistogram: {},
       hiddenClasses: [],
       camera: { position: [0, 0, 0], target: [0, 0, 0] },
     };
@@ -114,12 +119,15 @@ export class ViewerEngine {
     for (const chunk of view.chunks) {
       const chunkStart = start;
       start += chunk.pointCount;
-      const [pos, col, cls, inten, lab] = await Promise.all([
+      const optional = (name: string) => (chunk.blobs[name] ? fetchBlob(chunk.blobs[name]) : Promise.resolve(null));
+      const [pos, col, cls, inten, lab, pred, conf] = await Promise.all([
         fetchBlob(chunk.blobs.position!),
         fetchBlob(chunk.blobs.color!),
         fetchBlob(chunk.blobs.classification!),
         fetchBlob(chunk.blobs.intensity!),
-        chunk.blobs.labels ? fetchBlob(chunk.blobs.labels) : Promise.resolve(null),
+        optional('labels'),
+        optional('predicted'),
+        optional('confidence'),
       ]);
       if (token !== this.loadToken || this.disposed) return;
       const positions = new Float32Array(pos);
@@ -130,10 +138,13 @@ export class ViewerEngine {
       geometry.setAttribute('classification', new THREE.BufferAttribute(new Uint16Array(cls), 1));
       geometry.setAttribute('labels', new THREE.BufferAttribute(labels, 1));
       geometry.setAttribute('intensity', new THREE.BufferAttribute(new Uint16Array(inten), 1));
+      const predicted = pred ? new Uint16Array(pred) : new Uint16Array(chunk.pointCount).fill(UNLABELED);
+      geometry.setAttribute('predicted', new THREE.BufferAttribute(predicted, 1));
+      geometry.setAttribute('confidence', new THREE.BufferAttribute(conf ? new Uint8Array(conf) : new Uint8Array(chunk.pointCount), 1, true));
       geometry.boundingSphere = new THREE.Sphere(...this.boundsSphere());
       const points = new THREE.Points(geometry, this.material);
       this.scene.add(points);
-      this.chunks.push({ start: chunkStart, count: chunk.pointCount, positions, labels, labelsBlob: chunk.blobs.labels ?? null, points });
+      this.chunks.push({ start: chunkStart, count: chunk.pointCount, positions, labels, predicted, blobs: chunk.blobs, points });
       this.stats.chunksLoaded++;
       this.stats.pointsLoaded += chunk.pointCount;
       this.updateHistogram();
@@ -141,20 +152,29 @@ export class ViewerEngine {
     }
   }
 
-  /** Refetches the user-label blobs (after an edit, undo or redo) without reloading geometry. */
-  async reloadLabels(fetchBlob: BlobFetcher): Promise<void> {
+  /** Refetches a label layer's blobs (user labels after an edit, undo or redo; predictions after propagation) without reloading geometry. */
+  async reloadLabels(fetchBlob: BlobFetcher, layer: 'user' | 'predicted' = 'user'): Promise<void> {
     const token = this.loadToken;
-    const fresh = await Promise.all(this.chunks.map((c) => (c.labelsBlob ? fetchBlob(c.labelsBlob) : Promise.resolve(null))));
-    if (token !== this.loadToken) return;
-    fresh.forEach((buf, i) => {
-      const chunk = this.chunks[i]!;
-      if (!buf) return;
-      const attr = chunk.points.geometry.getAttribute('labels') as THREE.BufferAttribute;
-      (attr.array as Uint16Array).set(new Uint16Array(buf));
-      attr.needsUpdate = true;
-    });
+    const attrs = layer === 'user' ? [['labels', Uint16Array] as const] : ([['predicted', Uint16Array], ['confidence', Uint8Array]] as const);
+    for (const [name, Kind] of attrs) {
+      const fresh = await Promise.all(this.chunks.map((c) => (c.blobs[name] ? fetchBlob(c.blobs[name]) : Promise.resolve(null))));
+      if (token !== this.loadToken) return;
+      fresh.forEach((buf, i) => {
+        if (!buf) return;
+        const attr = this.chunks[i]!.points.geometry.getAttribute(name) as THREE.BufferAttribute;
+        (attr.array as Uint16Array | Uint8Array).set(new Kind(buf));
+        attr.needsUpdate = true;
+      });
+    }
     this.updateHistogram();
     this.requestFrame();
+  }
+
+  /** Points whose prediction is `code` (for accepting a class's predictions). */
+  predictedIndices(code: number): Uint32Array {
+    const out: number[] = [];
+    for (const c of this.chunks) for (let i = 0; i < c.count; i++) if (c.predicted[i] === code) out.push(c.start + i);
+    return Uint32Array.from(out);
   }
 
   /** Colours of the project's classes (labels mode). */
@@ -331,6 +351,9 @@ export class ViewerEngine {
       }
     }
     this.stats.labelHistogram = h;
+    const p: Record<string, number> = {};
+    for (const c of this.chunks) for (const v of c.predicted) if (v !== UNLABELED) p[String(v)] = (p[String(v)] ?? 0) + 1;
+    this.stats.predictedHistogram = p;
   }
 
   private boundsSphere(): [THREE.Vector3, number] {

@@ -2,10 +2,12 @@
  * Colour modes of the point layer; the number is the shader's `mode` uniform.
  * - rgb: the scan's colours; elevation: a height ramp;
  * - labels: the project's user labels (unlabeled points keep a dimmed RGB so the scene stays readable);
+ * - predicted: user labels solid, predictions from propagation blended in by their confidence;
+ * - confidence: how sure propagation is (red unsure .. green sure), user labels white;
  * - unlabeled: only the points still without a label (in RGB), to find what is left;
  * - source: the classes the file came with (LAS classification, PLY label, demo ground truth).
  */
-export const COLOR_MODES = ['rgb', 'intensity', 'elevation', 'labels', 'unlabeled', 'source'] as const;
+export const COLOR_MODES = ['rgb', 'intensity', 'elevation', 'labels', 'predicted', 'confidence', 'unlabeled', 'source'] as const;
 export type ColorMode = (typeof COLOR_MODES)[number];
 export const colorModeIndex = (m: ColorMode) => COLOR_MODES.indexOf(m);
 

@@ -6,6 +6,8 @@ const vertexShader = /* glsl */ `
   in float classification;
   in float labels;
   in float intensity;
+  in float predicted;
+  in float confidence;
   uniform int mode;
   uniform vec2 intensityRange;
   uniform sampler2D classLut;
@@ -35,7 +37,8 @@ const vertexShader = /* glsl */ `
     // closed at every zoom; pointSize scales it, and it stays within 1..16 pixels.
     gl_PointSize = clamp(pointSize * spacing * projScale / max(1e-3, -mv.z), 1.0, 16.0);
     bool hidden = false;
-    // Modes follow COLOR_MODES: 0 rgb, 1 intensity, 2 elevation, 3 labels, 4 unlabeled only, 5 source classes.
+    // Modes follow COLOR_MODES: 0 rgb, 1 intensity, 2 elevation, 3 labels, 4 predicted, 5 confidence,
+    // 6 unlabeled only, 7 source classes.
     if (mode == 0) {
       vColor = color;
     } else if (mode == 1) {
@@ -43,10 +46,23 @@ const vertexShader = /* glsl */ `
       vColor = vec3(sqrt(t)); // gamma lifts the dark returns that dominate LiDAR intensity
     } else if (mode == 2) {
       vColor = ramp((position.z - zRange.x) / max(1e-6, zRange.y - zRange.x));
-    } else if (mode == 4) {
+    } else if (mode == 6) {
       hidden = labels < 65534.5;
       vColor = color;
-    } else if (mode == 3) {
+    } else if (mode == 4 && labels > 65534.5) {
+      vec3 dim = color * 0.45 + vec3(0.12);
+      if (predicted > 65534.5) {
+        vColor = dim;
+      } else {
+        vec4 c = lut(predicted, ${LUT_ROW.labels});
+        hidden = c.a < 0.5;
+        vColor = mix(dim, c.rgb, 0.35 + 0.65 * confidence);
+      }
+    } else if (mode == 5) {
+      if (labels < 65534.5) vColor = vec3(0.95);
+      else if (predicted > 65534.5) vColor = color * 0.3 + vec3(0.08);
+      else vColor = mix(vec3(0.9, 0.15, 0.1), vec3(0.15, 0.85, 0.3), confidence);
+    } else if (mode == 3 || mode == 4) {
       if (labels > 65534.5) {
         vColor = color * 0.45 + vec3(0.12); // unlabeled: dimmed, still readable
       } else {

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { JobQueue } from '../jobs/jobQueue';
+import { fromStoreLayer, PropagationEngine, suggestClicks, toStoreClasses, type PropagationResult, type Suggestion } from '../propagation/index';
+import type { ScanRegistry } from '../scans/scanRegistry';
+import type { ProjectSession } from './projectSession';
+
+interface ScanPropagation {
+  engine: Promise<PropagationEngine>;
+  last: PropagationResult | null;
+  /** A run is queued or running: later edits only mark it dirty (the engine also coalesces). */
+  scheduled: boolean;
+  dirty: boolean;
+}
+
+/**
+ * Keeps each project scan's 'predicted' layer in step with the user's labels: after every user edit
+ * a propagation job trains on the user layer and writes the predictions (never over user-labeled or
+ * locked points). Features and superpoints are prepared once per scan in a worker and cached in the
+ * project folder, so later runs only train and predict.
+ */
+export class PropagationService {
+  private readonly scans = new Map<string, ScanPropagation>();
+
+  constructor(
+    private readonly registry: ScanRegistry,
+    private readonly session: ProjectSession,
+    private readonly jobs: JobQueue,
+    private readonly onPredictions: (scanId: string) => void,
+  ) {}
+
+  /** Called after any change to a scan's user layer. */
+  schedule(scanId: string): void {
+    const project = this.session.current;
+    if (!project || project.info().readOnly || !this.registry.has(scanId)) return;
+    const state = this.state(scanId);
+    if (state.scheduled) {
+      state.dirty = true;
+      return;
+    }
+    state.scheduled = true;
+    state.dirty = false;
+    const job = this.jobs.start('propagate', `Propagate labels (${scanId})`, async (ctx) => {
+      const engine = await state.engine;
+      if (!engine.prepared) {
+        ctx.progress(0, 'preparing features and superpoints (once per scan)');
+        engine.onProgress = (f, stage) => ctx.progress(f * 0.8, stage);
+        await engine.prepare(this.registry.get(scanId), { cacheFile: this.cacheFile(scanId) });
+        engine.onProgress = null;
+      }
+      let result: PropagationResult | null = null;
+      do {
+        state.dirty = false;
+        if (ctx.signal.aborted) return null;
+        ctx.progress(0.85, 'training and predicting');
+        const store = this.session.require();
+        const width = store.codeWidth(scanId);
+        const layer = store.readLabels(scanId, 'user');
+        const { userLabels, locked } = fromStoreLayer(layer.classes, layer.flags, width);
+        if (!userLabels.some((v) => v !== 0)) return { labeled: 0 };
+        result = await engine.propagate(userLabels, locked);
+        store.writePredictions(scanId, toStoreClasses(result.classes, width), result.confidence);
+        state.last = result;
+        this.onPredictions(scanId);
+      } while (state.dirty);
+      return { predicted: result?.classes.length ?? 0, mode: engine.mode };
+    });
+    void job.done.finally(() => {
+      state.scheduled = false;
+      if (state.dirty) this.schedule(scanId);
+    });
+  }
+
+  /** Next places to click, by expected gain (uncertain, large, spread out). */
+  async suggest(scanId: string, n: number): Promise<Suggestion[]> {
+    const store = this.session.require();
+    const state = this.state(scanId);
+    const engine = await state.engine;
+    const scan = this.registry.get(scanId);
+    if (!engine.prepared) await engine.prepare(scan, { cacheFile: this.cacheFile(scanId) });
+    const layer = store.readLabels(scanId, 'user');
+    const { userLabels, locked } = fromStoreLayer(layer.classes, layer.flags, store.codeWidth(scanId));
+    return suggestClicks({ prepared: engine.prepared!, positions: scan.positions, origin: scan.origin, userLabels, locked, result: state.last, n });
+  }
+
+  async close(): Promise<void> {
+    const engines = [...this.scans.values()].map((s) => s.engine);
+    this.scans.clear();
+    await Promise.allSettled(engines.map(async (e) => (await e).close()));
+  }
+
+  private state(scanId: string): ScanPropagation {
+    let s = this.scans.get(scanId);
+    if (!s) {
+      s = { engine: PropagationEngine.start(), last: null, scheduled: false, dirty: false };
+      this.scans.set(scanId, s);
+    }
+    return s;
+  }
+
+  private cacheFile(scanId: string): string | undefined {
+    const dir = this.session.current?.dir;
+    if (!dir) return undefined;
+    const folder = path.join(dir, 'propagation');
+    fs.mkdirSync(folder, { recursive: true });
+    return path.join(folder, `${scanId.replace(/[^\w.-]/g, '_')}.features`);
+  }
+}
