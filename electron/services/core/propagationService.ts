@@ -48,7 +48,7 @@ export class PropagationService {
         await engine.prepare(this.registry.get(scanId), { cacheFile: this.cacheFile(scanId) });
         engine.onProgress = null;
       }
-      let result: PropagationResult | null = null;
+      let result: PropagationResult | undefined;
       do {
         state.dirty = false;
         if (ctx.signal.aborted) return null;

@@ -32,7 +32,7 @@ export class WorkspacePage {
     );
   }
 
-  async setColorMode(label: 'RGB' | 'Intensity' | 'Elevation' | 'Labels' | 'Unlabeled' | 'File classes') {
+  async setColorMode(label: 'RGB' | 'Intensity' | 'Elevation' | 'Labels' | 'Predicted' | 'Confidence' | 'Unlabeled' | 'File classes') {
     await this.page.getByRole('radio', { name: label }).click();
   }
 
@@ -78,9 +78,11 @@ export class WorkspacePage {
   }
 
   /** A left click at a position given as fractions of the viewer canvas. */
-  async clickAt(fx: number, fy: number, modifiers: ('Shift')[] = []) {
+  async clickAt(fx: number, fy: number, shift = false) {
     const box = (await this.page.getByTestId('viewer-canvas').boundingBox())!;
-    await this.page.mouse.click(box.x + box.width * fx, box.y + box.height * fy, { modifiers });
+    if (shift) await this.page.keyboard.down('Shift');
+    await this.page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+    if (shift) await this.page.keyboard.up('Shift');
   }
 
   async press(key: string) {
