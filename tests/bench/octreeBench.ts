@@ -7,7 +7,9 @@
  *  - memory: the scan loaded into typed arrays (position, color, intensity, classification), then
  *    buildOctree(scan) — the in-memory fast path;
  *  - stream: buildOctree(reader) over the file with a memory budget below the scan's size, so
- *    pass 2 spills to disk — the out-of-core path.
+ *    pass 2 spills to disk — the out-of-core path;
+ *  - single: as memory, but indexed on the calling thread (threads: 0): one core's throughput
+ *    without our own threads competing for the two cores.
  * Prints JSON (the driver also writes it to bench-output/octree.json). The build machine is shared, so CPU time is
  * reported next to wall time: points per CPU-second is the per-core figure that load does not skew.
  */
@@ -138,12 +140,14 @@ function openRaw(file: string): ScanReader {
   };
 }
 
-async function child(mode: 'memory' | 'stream', file: string, out: string, budgetMiB: number) {
-  const input = mode === 'memory' ? loadScan(file) : openRaw(file);
+type Mode = 'memory' | 'stream' | 'single';
+
+async function child(mode: Mode, file: string, out: string, budgetMiB: number) {
+  const input = mode === 'stream' ? openRaw(file) : loadScan(file);
   const rssBefore = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = await buildOctree(input, join(out, `octree-${mode}`), mode === 'stream' ? { memoryBudgetBytes: budgetMiB * 1024 * 1024 } : {});
+  const result = await buildOctree(input, join(out, `octree-${mode}`), mode === 'stream' ? { memoryBudgetBytes: budgetMiB * 1024 * 1024 } : mode === 'single' ? { threads: 0 } : {});
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -184,7 +188,7 @@ async function main() {
     generate(file, points);
     const generateSeconds = round((performance.now() - g0) / 1000);
     const self = fileURLToPath(import.meta.url);
-    const runs = (['memory', 'stream'] as const).map((mode) => {
+    const runs = (['memory', 'stream', 'single'] as const).map((mode) => {
       const load = loadavg()[0];
       const r = spawnSync(process.execPath, [self, '--child', mode, file, work, String(budget)], { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (r.status !== 0) throw new Error(`${mode} run failed:\n${r.stderr}`);
@@ -209,5 +213,5 @@ async function main() {
 const childAt = process.argv.indexOf('--child');
 if (childAt >= 0) {
   const [mode, file, out, budget] = process.argv.slice(childAt + 1);
-  await child(mode as 'memory' | 'stream', file!, out!, Number(budget));
+  await child(mode as Mode, file!, out!, Number(budget));
 } else await main();

@@ -20,7 +20,7 @@ export interface BuildOctreeOptions {
   signal?: AbortSignal;
   /** Point data held in memory at once (records, spill buffers, chunks in flight). Default: a quarter of RAM, at most 2 GiB. */
   memoryBudgetBytes?: number;
-  /** Worker threads (default: one per core; 0 = index on the calling thread). */
+  /** Worker threads (default: one per core, or 0 for scans under 100k points; 0 = index on the calling thread). */
   threads?: number;
   /** A node with more points is split (default 20,000). */
   maxLeafPoints?: number;
@@ -48,6 +48,10 @@ export const DEFAULT_SPACING_DIVISOR = 128;
 const MAX_LEVEL = 20;
 /** Rough bytes a point costs while its chunk is indexed (record, keys, index lists, encoded node). */
 const INDEXING_BYTES_PER_POINT = 128;
+/** Chunks stay below this whatever the budget: bounds the memory of chunks in flight (~32 MB each). */
+const MAX_CHUNK_POINTS = 1 << 18;
+/** Scans up to this size are indexed on the calling thread unless `threads` says otherwise. */
+const SMALL_SCAN_POINTS = 100_000;
 
 export function defaultMemoryBudget(): number {
   return Math.min(2 * 1024 ** 3, Math.floor(totalmem() / 4));
@@ -78,7 +82,9 @@ interface Prepared {
 export async function buildOctree(input: Scan | ScanReader, outDir: string, options: BuildOctreeOptions = {}): Promise<BuildOctreeResult> {
   const signal = options.signal;
   const budget = Math.max(1 << 20, options.memoryBudgetBytes ?? defaultMemoryBudget());
-  const threads = Math.max(0, options.threads ?? availableParallelism());
+  const expected = isReader(input) ? input.info.pointCount : input.pointCount;
+  // Starting workers costs more than indexing a small scan on this thread.
+  const threads = Math.max(0, options.threads ?? (expected <= SMALL_SCAN_POINTS ? 0 : availableParallelism()));
   const maxLeafPoints = Math.max(1, options.maxLeafPoints ?? DEFAULT_MAX_LEAF_POINTS);
   const spacingDivisor = Math.max(2, Math.round(options.spacingDivisor ?? DEFAULT_SPACING_DIVISOR));
   const progress = new PhasedProgress(options.onProgress);
@@ -95,10 +101,9 @@ export async function buildOctree(input: Scan | ScanReader, outDir: string, opti
     progress.phase(0, isReader(input) ? 0.3 : 0.05, 'reading points');
     // Chunks small enough that the in-flight ones fit the budget, and several per thread so the
     // threads stay busy to the end. (The chunking never changes the octree, only the schedule.)
-    const expected = isReader(input) ? input.info.pointCount : input.pointCount;
     const maxChunkPoints = Math.max(
       maxLeafPoints,
-      Math.min(Math.floor(budget / ((threads + 1) * INDEXING_BYTES_PER_POINT)), Math.ceil(expected / (Math.max(1, threads) * 8))),
+      Math.min(MAX_CHUNK_POINTS, Math.floor(budget / ((threads + 1) * INDEXING_BYTES_PER_POINT)), Math.ceil(expected / (Math.max(1, threads) * 8))),
     );
     prepared = isReader(input)
       ? await prepareFromReader(input, { budget, maxChunkPoints, spillDir, signal, progress, readChunkPoints: options.readChunkPoints })
@@ -361,10 +366,10 @@ async function indexChunks(
     if (signal?.aborted) resolve();
     signal?.addEventListener('abort', () => resolve(), { once: true });
   });
-  for (const c of order) {
+  for (const [n, c] of order.entries()) {
     if (failure || signal?.aborted) break;
     const chunk = plan.chunks[c]!;
-    const records = await source.load(c);
+    const records = await source.load(c, order.slice(n + 1, n + 65));
     const task = indexer
       .index({ name: chunk.name, params, buffer: records.bytes.buffer as ArrayBuffer, count: records.count })
       .then((result) => {

@@ -2,6 +2,7 @@ import { LodBuilder, type EncodedNode, type LodParams } from './lodBuilder';
 import { PoissonSampler } from './poissonSampler';
 import { recordsOver, RECORD_BYTES } from './records';
 
+
 /** What crosses the thread boundary for one chunk. Buffers are transferred, not copied. */
 export interface IndexRequest {
   id: number;
@@ -19,11 +20,30 @@ export interface IndexedChunk {
 
 export type IndexResponse = { id: number; ok: true; result: IndexedChunk } | { id: number; ok: false; message: string };
 
+/**
+ * Per-thread state kept between chunks: the sampler's grid and the sort's scratch buffer are
+ * reused rather than reallocated, which keeps a worker's footprint flat from chunk to chunk.
+ */
+export class IndexingContext {
+  private sampler: PoissonSampler | undefined;
+  private scratch = new ArrayBuffer(0);
+
+  samplerFor(divisor: number): PoissonSampler {
+    if (this.sampler?.divisor !== divisor) this.sampler = new PoissonSampler(divisor);
+    return this.sampler;
+  }
+
+  scratchFor(bytes: number): ArrayBuffer {
+    if (this.scratch.byteLength < bytes) this.scratch = new ArrayBuffer(bytes);
+    return this.scratch;
+  }
+}
+
 /** Run by the worker, and by the main thread when no worker could start. */
-export function indexChunk(request: IndexRequest, sampler?: PoissonSampler): IndexedChunk {
-  const builder = new LodBuilder(request.params, sampler);
+export function indexChunk(request: IndexRequest, context: IndexingContext): IndexedChunk {
+  const builder = new LodBuilder(request.params, context.samplerFor(request.params.spacingDivisor));
   const records = recordsOver(request.buffer, request.count);
-  const root = builder.indexChunk(records, request.name);
+  const root = builder.indexChunk(records, request.name, context.scratchFor(records.bytes.byteLength));
   const buffer = root.records.bytes.buffer as ArrayBuffer;
   return {
     nodes: builder.nodes,

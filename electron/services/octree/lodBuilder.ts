@@ -3,7 +3,7 @@ import { GridKey, KEY_BITS, KEY_MAX } from './gridKey';
 import { mortonSort, octantStart, SORTED_LEVELS } from './mortonSort';
 import { encodeNode } from './nodeEncoder';
 import { PoissonSampler } from './poissonSampler';
-import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, type Records } from './records';
+import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, recordsOver, type Records } from './records';
 
 export interface LodParams {
   cube: OctreeCube;
@@ -64,8 +64,9 @@ export class LodBuilder {
    * root stays pending. The records are reordered (mortonSort) so that every node's points are a
    * contiguous run: all later passes read memory in order.
    */
-  indexChunk(records: Records, name: string): PendingNode {
-    const scratch = allocRecords(records.count);
+  indexChunk(records: Records, name: string, scratchBuffer?: ArrayBuffer): PendingNode {
+    const scratch =
+      scratchBuffer && scratchBuffer.byteLength >= records.bytes.byteLength ? recordsOver(scratchBuffer, records.count) : allocRecords(records.count);
     const key = new GridKey(this.params.cube);
     const codes = mortonSort(records, scratch, key);
     const level = name.length - 1;

@@ -1,6 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { indexChunk, transferables, type IndexRequest, type IndexResponse } from './chunkIndexing';
-import { PoissonSampler } from './poissonSampler';
+import { indexChunk, IndexingContext, transferables, type IndexRequest, type IndexResponse } from './chunkIndexing';
 
 /**
  * Worker-thread entry: indexes one chunk per message. Started by octreeWorkers.ts, from
@@ -9,13 +8,12 @@ import { PoissonSampler } from './poissonSampler';
 const port = parentPort;
 if (!port) throw new Error('octreeWorker must run in a worker thread');
 
-let sampler: PoissonSampler | undefined;
+const context = new IndexingContext();
 
 port.on('message', (request: IndexRequest) => {
   let response: IndexResponse;
   try {
-    if (sampler?.divisor !== request.params.spacingDivisor) sampler = new PoissonSampler(request.params.spacingDivisor);
-    const result = indexChunk(request, sampler);
+    const result = indexChunk(request, context);
     response = { id: request.id, ok: true, result };
     port.postMessage(response, transferables(result));
   } catch (e) {

@@ -3,8 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { indexChunk, type IndexedChunk, type IndexRequest, type IndexResponse } from './chunkIndexing';
-import { PoissonSampler } from './poissonSampler';
+import { indexChunk, IndexingContext, type IndexedChunk, type IndexRequest, type IndexResponse } from './chunkIndexing';
 
 /**
  * Runs chunk indexing on worker threads, one per core.
@@ -155,14 +154,13 @@ class WorkerIndexer implements ChunkIndexer {
 }
 
 function inThread(reason: string): ChunkIndexer {
-  let sampler: PoissonSampler | undefined;
+  const context = new IndexingContext();
   let nextId = 1;
   return {
     parallelism: 1,
     mode: `in-thread (${reason})`,
     async index(request) {
-      if (sampler?.divisor !== request.params.spacingDivisor) sampler = new PoissonSampler(request.params.spacingDivisor);
-      return indexChunk({ ...request, id: nextId++ }, sampler);
+      return indexChunk({ ...request, id: nextId++ }, context);
     },
     async close() {},
   };
