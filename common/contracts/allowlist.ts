@@ -14,6 +14,7 @@ export const METHOD_NAMES = [
   'project.create',
   'project.open',
   'project.close',
+  'project.recent',
   'project.info',
   'project.scans',
   'project.registerScan',
@@ -38,4 +39,4 @@ export const METHOD_NAMES = [
   'propagation.suggest',
 ] as const;
 
-export const EVENT_NAMES = ['job.progress', 'scans.changed', 'labels.changed', 'project.changed'] as const;
+export const EVENT_NAMES = ['job.progress', 'scans.changed', 'labels.changed', 'project.changed', 'ui.command'] as const;

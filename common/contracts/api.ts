@@ -15,6 +15,10 @@ const method = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) 
 const Empty = z.object({}).strict();
 const Id = z.string().min(1).max(128);
 
+/** Actions the Electron menu forwards to the renderer. */
+export const UI_COMMANDS = ['undo', 'redo', 'accept', 'cancel', 'view-top', 'view-front', 'view-side', 'view-reset', 'screenshot'] as const;
+export type UiCommand = (typeof UI_COMMANDS)[number];
+
 export const AppInfo = z.object({
   name: z.literal('ScanLabel'),
   version: z.string(),
@@ -32,7 +36,12 @@ export const apiContract = {
   'demo.generate': method(
     z
       .object({
-        seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .default(1),
         points: z.number().int().min(1000).max(5_000_000).default(300_000),
       })
       .strict(),
@@ -63,6 +72,8 @@ export const apiEvents = {
   'labels.changed': z.object({ scanId: z.string(), layer: z.string() }),
   /** A project was opened, created or closed; classes may have changed too. */
   'project.changed': z.object({ dir: z.string().nullable() }),
+  /** A menu action of the desktop shell for the renderer to perform (the same actions as its buttons and keys). */
+  'ui.command': z.object({ command: z.enum(UI_COMMANDS) }),
 } as const;
 export type EventName = keyof typeof apiEvents;
 export type EventPayload<E extends EventName> = z.output<(typeof apiEvents)[E]>;

@@ -114,15 +114,40 @@ const EditTarget = {
 };
 
 export const EditParams = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('assign'), ...EditTarget, points: PointSet, classCode: ClassCode, instance: InstanceId.optional(),
-    confidence: z.number().int().min(0).max(255).optional(), source: LabelSource.optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('assign'),
+      ...EditTarget,
+      points: PointSet,
+      classCode: ClassCode,
+      instance: InstanceId.optional(),
+      confidence: z.number().int().min(0).max(255).optional(),
+      source: LabelSource.optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('erase'), ...EditTarget, points: PointSet }).strict(),
-  z.object({ kind: z.literal('lift'), ...EditTarget, points: PointSet, classCode: ClassCode, instance: InstanceId.optional(),
-    clickIds: z.array(z.number().int()).max(1000), modelId: z.string().nullable().optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('lift'),
+      ...EditTarget,
+      points: PointSet,
+      classCode: ClassCode,
+      instance: InstanceId.optional(),
+      clickIds: z.array(z.number().int()).max(1000),
+      modelId: z.string().nullable().optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('merge'), ...EditTarget, instances: z.array(InstanceId).min(1).max(10_000), into: InstanceId }).strict(),
   z.object({ kind: z.literal('split'), ...EditTarget, points: PointSet, instance: InstanceId }).strict(),
-  z.object({ kind: z.literal('accept'), ...EditTarget, fromLayer: LayerName, points: PointSet.optional(),
-    minConfidence: z.number().int().min(0).max(255).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('accept'),
+      ...EditTarget,
+      fromLayer: LayerName,
+      points: PointSet.optional(),
+      minConfidence: z.number().int().min(0).max(255).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('lock'), ...EditTarget, points: PointSet.optional(), classes: z.array(ClassCode).optional() }).strict(),
   z.object({ kind: z.literal('unlock'), ...EditTarget, points: PointSet.optional(), classes: z.array(ClassCode).optional() }).strict(),
 ]);
@@ -171,16 +196,28 @@ const ScanParams = z.object({ scanId: ScanId }).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
 export const projectContract = {
-  'project.create': method(z.object({ dir: z.string().min(1), name: z.string().max(256).optional(), schema: PresetId.default('asprs') }).strict(), ProjectInfo),
+  'project.create': method(
+    z.object({ dir: z.string().min(1), name: z.string().max(256).optional(), schema: PresetId.default('asprs') }).strict(),
+    ProjectInfo,
+  ),
   'project.open': method(z.object({ dir: z.string().min(1), readOnly: z.boolean().default(false) }).strict(), ProjectInfo),
   'project.close': method(z.object({}).strict(), Ok),
+  /** Recently opened project folders, newest first. */
+  'project.recent': method(z.object({}).strict(), z.array(z.string())),
   'project.info': method(z.object({}).strict(), ProjectInfo),
   'project.scans': method(z.object({}).strict(), z.array(ProjectScan)),
   'project.registerScan': method(RegisterScanParams, ProjectScan),
   'classes.schemas': method(z.object({}).strict(), z.array(ClassSchemaInfo)),
   'classes.createSchema': method(
-    z.object({ name: z.string().min(1).max(128), preset: PresetId.optional(), classes: z.array(ClassInput).max(65535).optional(),
-      codeWidth: z.union([z.literal(1), z.literal(2)]).optional(), activate: z.boolean().default(false) }).strict(),
+    z
+      .object({
+        name: z.string().min(1).max(128),
+        preset: PresetId.optional(),
+        classes: z.array(ClassInput).max(65535).optional(),
+        codeWidth: z.union([z.literal(1), z.literal(2)]).optional(),
+        activate: z.boolean().default(false),
+      })
+      .strict(),
     ClassSchemaInfo,
   ),
   'classes.list': method(z.object({ schemaId: z.number().int().optional() }).strict(), z.array(LabelClass)),
@@ -192,7 +229,10 @@ export const projectContract = {
   'labels.applyEdit': method(EditParams, EditResult),
   'labels.undo': method(ScanParams, EditResult.nullable()),
   'labels.redo': method(ScanParams, EditResult.nullable()),
-  'labels.history': method(z.object({ scanId: ScanId, limit: z.number().int().min(1).max(10_000).default(100), beforeId: z.number().int().optional() }).strict(), History),
+  'labels.history': method(
+    z.object({ scanId: ScanId, limit: z.number().int().min(1).max(10_000).default(100), beforeId: z.number().int().optional() }).strict(),
+    History,
+  ),
   'labels.stats': method(z.object({ scanId: ScanId, layer: LayerName.optional() }).strict(), LabelStats),
 } as const;
 

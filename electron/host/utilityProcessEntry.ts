@@ -12,7 +12,7 @@ interface ParentPortLike {
 }
 
 export type CoreProcessMessage =
-  | { kind: 'init'; projectDir: string | null }
+  | { kind: 'init'; projectDir: string | null; settingsDir: string }
   | { kind: 'blob'; id: number; path: string }
   | { kind: 'request'; id: number; method: string; params: unknown };
 
@@ -26,7 +26,7 @@ let core: Core | null = null;
 port.on('message', async ({ data }) => {
   const msg = data as CoreProcessMessage;
   if (msg.kind === 'init') {
-    core = createCore({ host: 'electron', projectDir: msg.projectDir });
+    core = createCore({ host: 'electron', projectDir: msg.projectDir, settingsDir: msg.settingsDir });
     core.onEvent((event) => port.postMessage(event));
     return;
   }

@@ -18,11 +18,12 @@ export class CoreSupervisor {
   constructor(
     private readonly entry: string,
     private readonly projectDir: string | null,
+    private readonly settingsDir: string,
   ) {}
 
   start() {
     const child = utilityProcess.fork(path.resolve(this.entry), [], { serviceName: 'ScanLabel core', stdio: 'inherit' });
-    child.postMessage({ kind: 'init', projectDir: this.projectDir });
+    child.postMessage({ kind: 'init', projectDir: this.projectDir, settingsDir: this.settingsDir });
     child.on('message', (msg: RpcResponse | RpcEvent | { kind: 'blob'; id: number; bytes: Uint8Array | null }) => {
       if (msg.kind === 'response') {
         this.pending.get(msg.id)?.(msg.result);

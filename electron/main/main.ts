@@ -1,8 +1,10 @@
 import path from 'node:path';
-import { app, BrowserWindow, Menu } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow } from 'electron';
 import { handleAppProtocol, registerAppScheme } from './appProtocol';
 import { CoreSupervisor } from './coreSupervisor';
 import { installIpcRouter, IPC_EVENT } from './ipcRouter';
+import { buildMenu } from './menu';
 import { APP_ORIGIN, hardenApp } from './security';
 
 /**
@@ -11,7 +13,7 @@ import { APP_ORIGIN, hardenApp } from './security';
  */
 const distDir = path.resolve(__dirname, '..');
 const projectArg = process.argv.find((a) => a.startsWith('--project='));
-const core = new CoreSupervisor(path.join(distDir, 'core', 'coreProcess.cjs'), projectArg ? projectArg.slice('--project='.length) : null);
+const core = new CoreSupervisor(path.join(distDir, 'core', 'coreProcess.cjs'), projectArg ? projectArg.slice('--project='.length) : null, app.getPath('userData'));
 
 registerAppScheme();
 hardenApp();
@@ -32,21 +34,13 @@ function createWindow() {
     },
   });
   void win.loadURL(`${APP_ORIGIN}/index.html`);
+  // Dropping a file on the window makes Chromium navigate to its file:// URL; navigation is blocked
+  // (see security.ts), so the drop is turned into an import instead. This keeps the preload minimal.
+  win.webContents.on('will-navigate', (_event, url) => {
+    if (!url.startsWith('file://')) return;
+    void core.request('scans.import', { path: fileURLToPath(url) });
+  });
   return win;
-}
-
-function buildMenu() {
-  const focused = () => BrowserWindow.getFocusedWindow();
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      { role: 'fileMenu' },
-      {
-        label: 'View',
-        submenu: [{ role: 'reload' }, { role: 'togglefullscreen' }, { type: 'separator' }, { label: 'Developer tools', click: () => focused()?.webContents.toggleDevTools() }],
-      },
-      { role: 'windowMenu' },
-    ]),
-  );
 }
 
 app.whenReady().then(() => {
@@ -56,7 +50,7 @@ app.whenReady().then(() => {
   core.onEvent((event) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, event.topic, event.payload);
   });
-  buildMenu();
+  buildMenu(core);
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

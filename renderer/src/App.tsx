@@ -9,6 +9,7 @@ import { ClassPanel } from './features/classes/ClassPanel';
 import { HistoryPanel } from './features/history/HistoryPanel';
 import { ExportPanel } from './features/export/ExportPanel';
 import { PredictionsPanel } from './features/propagation/PredictionsPanel';
+import { ProjectPanel } from './features/projects/ProjectPanel';
 import type { SuggestionInfo } from '../../common/contracts/propagation';
 import { JobsPanel } from './features/jobs/JobsPanel';
 import { fromBase64U32, toPointSet } from './features/labeling/pointSets';
@@ -58,6 +59,7 @@ export function App({ client }: { client: ApiClient }) {
   const [pending, setPending] = useState<Pending | null>(null);
   const [model, setModel] = useState<SegmenterStatus | null>(null);
   const [suggestions, setSuggestions] = useState<SuggestionInfo[] | null>(null);
+  const [recent, setRecent] = useState<string[]>([]);
   const refreshModel = useCallback(() => {
     client.call('segmentation.status', {}).then((r) => r.ok && setModel(r.value));
   }, [client]);
@@ -73,6 +75,7 @@ export function App({ client }: { client: ApiClient }) {
 
   const refreshProject = useCallback(() => {
     client.get('app.info', {}).then(setInfo, report);
+    client.get('project.recent', {}).then(setRecent, report);
     client.call('classes.list', {}).then((r) => setClasses(r.ok ? r.value : []));
   }, [client, report]);
 
@@ -185,6 +188,34 @@ export function App({ client }: { client: ApiClient }) {
     if (activeId) client.call('labels.redo', { scanId: activeId }).then((r) => !r.ok && report(r.error.message));
   }, [client, activeId, report]);
 
+  const screenshot = useCallback(() => {
+    if (!engine) return;
+    const a = document.createElement('a');
+    a.href = engine.screenshot();
+    a.download = `scanlabel-${activeId ?? 'view'}-${new Date().toISOString().replace(/[:.]/g, '-')}.png`;
+    a.click();
+  }, [engine, activeId]);
+
+  // The desktop menu's actions arrive as ui.command events and do what the buttons and keys do.
+  useEffect(
+    () =>
+      client.on('ui.command', ({ command }) => {
+        const actions: Record<typeof command, () => void> = {
+          undo,
+          redo,
+          accept: () => void accept(),
+          cancel,
+          'view-top': () => engine?.viewFrom('top'),
+          'view-front': () => engine?.viewFrom('front'),
+          'view-side': () => engine?.viewFrom('side'),
+          'view-reset': () => engine?.frameAll(),
+          screenshot,
+        };
+        actions[command]();
+      }),
+    [client, undo, redo, accept, cancel, engine, screenshot],
+  );
+
   // Keyboard: Enter accepts, Esc cancels, 1-9 pick a class, Ctrl+Z / Ctrl+Shift+Z undo and redo.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -238,6 +269,9 @@ export function App({ client }: { client: ApiClient }) {
               Reset
             </button>
           </div>
+          <button onClick={screenshot} title="Save the view as PNG">
+            Screenshot
+          </button>
         </header>
         <aside className="sidebar">
           <section>
@@ -334,7 +368,11 @@ export function App({ client }: { client: ApiClient }) {
           </section>
           <section>
             <h2>Project</h2>
-            <p className="muted">{info?.projectDir ?? 'No project folder: start with --project DIR to label and save.'}</p>
+            <ProjectPanel
+              projectDir={info?.projectDir ?? null}
+              recent={recent}
+              onOpen={(dir, create) => client.get(create ? 'project.create' : 'project.open', { dir }).catch(report)}
+            />
           </section>
         </aside>
         <main className="viewport">

@@ -254,3 +254,23 @@ describe('propagation after edits', () => {
   });
 
 });
+
+describe('recent projects', () => {
+  it('lists opened and created projects newest first, in the settings folder', async () => {
+    const settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-settings-'));
+    const first = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-a-'));
+    const second = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-b-')), 'new');
+    const core = createCore({ host: 'memory', projectDir: first, demo: false, settingsDir });
+    const client = new ApiClient(new InMemoryTransport(core));
+    await client.get('project.create', { dir: second, schema: 'sum' });
+    expect(await client.get('project.recent', {})).toEqual([second, path.resolve(first)]);
+    expect((await client.get('classes.list', {})).map((c) => c.name)).toContain('Boat');
+    await client.get('project.open', { dir: first });
+    expect((await client.get('project.recent', {}))[0]).toBe(path.resolve(first));
+    await core.close();
+    fs.writeFileSync(path.join(settingsDir, 'recent-projects.json'), '{not json');
+    const again = createCore({ host: 'memory', projectDir: null, demo: false, settingsDir });
+    expect(await new ApiClient(new InMemoryTransport(again)).get('project.recent', {})).toEqual([]);
+    await again.close();
+  });
+});

@@ -5,6 +5,7 @@ import { EXIT, type CliCommand } from '../command';
 import { createCore } from '../../services/core/core';
 import { startHostServer } from '../../host/httpServer';
 import { packageRoot } from '../../host/packageRoot';
+import { defaultSettingsDir } from '../../host/settingsDir';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -26,6 +27,7 @@ export const serveCommand: CliCommand = {
       host: 'http',
       projectDir: projectDir === null ? null : path.resolve(projectDir),
       demo: args.flags.has('no-demo') ? false : { seed: 1, points: demoPoints },
+      settingsDir: defaultSettingsDir(),
     });
     const server = await startHostServer({ core, port, rendererDir });
     io.out(`ScanLabel is running at ${server.url}`);

@@ -15,6 +15,7 @@ import { APP_VERSION } from '../version';
 import { clickHandlers } from './clickHandlers';
 import { projectHandlers } from './projectHandlers';
 import { PropagationService } from './propagationService';
+import { RecentProjects } from './recentProjects';
 import { ProjectSession } from './projectSession';
 
 export interface CoreOptions {
@@ -24,6 +25,8 @@ export interface CoreOptions {
   /** Generate the built-in demo scene at start (default on), so a fresh start shows something real. */
   demo?: { seed: number; points: number } | false;
   validateResults?: boolean;
+  /** Where user settings (recent projects) live; null keeps none (tests). */
+  settingsDir?: string | null;
 }
 
 export interface Core {
@@ -45,6 +48,7 @@ export function createCore(options: CoreOptions): Core {
   const jobs = new JobQueue();
   const scans = new ScanRegistry();
   const session = new ProjectSession();
+  const recent = new RecentProjects(options.settingsDir ? path.join(options.settingsDir, 'recent-projects.json') : null);
   const listeners = new Set<(event: RpcEvent) => void>();
   const emit = <E extends EventName>(topic: E, payload: EventPayload<E>) => {
     for (const l of listeners) l({ kind: 'event', topic, payload });
@@ -141,17 +145,27 @@ export function createCore(options: CoreOptions): Core {
     'jobs.list': () => jobs.list(),
     'jobs.get': ({ jobId }) => jobs.get(jobId),
     'jobs.cancel': ({ jobId }) => jobs.cancel(jobId),
-    ...projectHandlers(session, {
-      projectChanged: (dir) => emit('project.changed', { dir }),
-      labelsChanged: userLabelsChanged,
-      projectOpened: () => {
-        for (const s of scans.list()) if (s.format === 'demo') adoptIntoProject(scans.get(s.id));
-        loadProjectScans();
+    ...projectHandlers(
+      session,
+      {
+        projectChanged: (dir) => emit('project.changed', { dir }),
+        labelsChanged: userLabelsChanged,
+        projectOpened: () => {
+          for (const s of scans.list()) if (s.format === 'demo') adoptIntoProject(scans.get(s.id));
+          loadProjectScans();
+        },
       },
-    }),
+      recent,
+    ),
     ...clickMethods,
     'propagation.suggest': async ({ scanId, n }) =>
-      (await propagation.suggest(scanId, n)).map((s) => ({ point: s.point, position: s.position, world: s.world, gain: s.gain, reason: s.reason })),
+      (await propagation.suggest(scanId, n)).map((s) => ({
+        point: s.point,
+        position: s.position,
+        world: s.world,
+        gain: s.gain,
+        reason: s.reason,
+      })),
     'export.start': ({ scanId, format, out, classes, labeledOnly, mergePredicted, lasVersion }) => {
       const target = path.resolve(out);
       // The default target is <project>/exports/..., which a new project does not have yet.
@@ -199,7 +213,7 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const dispatch = createDispatcher(handlers, { validateResults: options.validateResults ?? false });
-  if (options.projectDir) session.openOrCreate(options.projectDir);
+  if (options.projectDir) recent.add(session.openOrCreate(options.projectDir).dir);
   const demo = options.demo === undefined ? { seed: 1, points: 300_000 } : options.demo;
   const startup: Promise<unknown>[] = [];
   if (demo) startup.push(generateDemo(demo.seed, demo.points).done);

@@ -1,10 +1,12 @@
 import type { Handlers } from '../rpc/dispatcher';
 import type { ProjectSession } from './projectSession';
+import type { RecentProjects } from './recentProjects';
 
 type ProjectHandlerNames =
   | 'project.create'
   | 'project.open'
   | 'project.close'
+  | 'project.recent'
   | 'project.info'
   | 'project.scans'
   | 'project.registerScan'
@@ -30,17 +32,23 @@ export interface ProjectEvents {
 }
 
 /** RPC handlers of the project store: thin adapters, every rule lives in ProjectStore. */
-export function projectHandlers(session: ProjectSession, events: ProjectEvents): Pick<Handlers, ProjectHandlerNames> {
+export function projectHandlers(
+  session: ProjectSession,
+  events: ProjectEvents,
+  recent: RecentProjects,
+): Pick<Handlers, ProjectHandlerNames> {
   const store = () => session.require();
   return {
     'project.create': ({ dir, name, schema }) => {
       const info = session.create(dir, { schema, ...(name ? { name } : {}) }).info();
+      recent.add(info.dir);
       events.projectChanged(info.dir);
       events.projectOpened();
       return info;
     },
     'project.open': ({ dir, readOnly }) => {
       const info = session.open(dir, { readOnly }).info();
+      recent.add(info.dir);
       events.projectChanged(info.dir);
       events.projectOpened();
       return info;
@@ -50,6 +58,7 @@ export function projectHandlers(session: ProjectSession, events: ProjectEvents):
       events.projectChanged(null);
       return { ok: true as const };
     },
+    'project.recent': () => recent.list(),
     'project.info': () => store().info(),
     'project.scans': () => store().listScans(),
     'project.registerScan': (params) => store().registerScan(params),

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobQueue } from '../jobs/jobQueue';
-import { fromStoreLayer, PropagationEngine, suggestClicks, toStoreClasses, type PropagationResult, type Suggestion } from '../propagation/index';
+import {
+  fromStoreLayer,
+  PropagationEngine,
+  suggestClicks,
+  toStoreClasses,
+  type PropagationResult,
+  type Suggestion,
+} from '../propagation/index';
 import type { ScanRegistry } from '../scans/scanRegistry';
 import type { ProjectSession } from './projectSession';
 
@@ -80,7 +87,15 @@ export class PropagationService {
     if (!engine.prepared) await engine.prepare(scan, { cacheFile: this.cacheFile(scanId) });
     const layer = store.readLabels(scanId, 'user');
     const { userLabels, locked } = fromStoreLayer(layer.classes, layer.flags, store.codeWidth(scanId));
-    return suggestClicks({ prepared: engine.prepared!, positions: scan.positions, origin: scan.origin, userLabels, locked, result: state.last, n });
+    return suggestClicks({
+      prepared: engine.prepared!,
+      positions: scan.positions,
+      origin: scan.origin,
+      userLabels,
+      locked,
+      result: state.last,
+      n,
+    });
   }
 
   async close(): Promise<void> {

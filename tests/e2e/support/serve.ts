@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
@@ -12,7 +14,12 @@ export interface ServeProcess {
 
 /** Starts the built `scanlabel serve` (npm test builds first) and waits for the URL it prints. */
 export async function startServe(args: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/scanlabel.js'), 'serve', '--port', '0', ...args], { cwd: repoRoot });
+  // A throwaway settings folder: tests never touch the user's recent-projects list.
+  const settings = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-settings-'));
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/scanlabel.js'), 'serve', '--port', '0', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, SCANLABEL_SETTINGS_DIR: settings },
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
