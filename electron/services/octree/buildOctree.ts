@@ -366,10 +366,10 @@ async function indexChunks(
     if (signal?.aborted) resolve();
     signal?.addEventListener('abort', () => resolve(), { once: true });
   });
-  for (const [n, c] of order.entries()) {
+  for (const c of order) {
     if (failure || signal?.aborted) break;
     const chunk = plan.chunks[c]!;
-    const records = await source.load(c, order.slice(n + 1, n + 65));
+    const records = await source.load(c);
     const task = indexer
       .index({ name: chunk.name, params, buffer: records.bytes.buffer as ArrayBuffer, count: records.count })
       .then((result) => {

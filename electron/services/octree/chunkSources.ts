@@ -7,8 +7,7 @@ import { allocRecords, copyRecord, fillRecords, RECORD_BYTES, RECORD_WORDS, type
 
 /** Hands out the records of one chunk at a time, each in its own buffer (so it can be transferred to a worker). */
 export interface ChunkSource {
-  /** `upcoming`: the chunks that will be asked for next, in order (a source may prepare them together). */
-  load(chunk: number, upcoming?: readonly number[]): Promise<Records>;
+  load(chunk: number): Promise<Records>;
   dispose(): void;
 }
 
@@ -152,75 +151,43 @@ function writeAll(fd: number, bytes: Uint8Array) {
 }
 
 /**
- * Chunks of a scan already in memory. One sequential pass notes each point's chunk (2 or 4 bytes
- * a point). Records are then gathered a group of chunks at a time (about GROUP_POINTS points): the
- * group's points are read in ascending index order, dense enough that the reads stream through
- * the scan's arrays instead of missing the cache on every point (the scan may be in any order),
- * and are then split into one buffer per chunk. Nothing else is copied up front.
+ * Chunks of a scan already in memory: one counting sort of point numbers by chunk (4 bytes a point),
+ * then each chunk's records are gathered on demand. Nothing else is copied up front.
  */
 export class ScanChunks implements ChunkSource {
-  private readonly chunkOf: Uint16Array | Uint32Array;
-  private readonly ready = new Map<number, Records>();
-  private readonly slot: Int32Array;
+  private readonly order: Uint32Array;
+  private readonly starts: Float64Array;
 
   constructor(
     private readonly scan: Scan,
-    private readonly plan: ChunkPlan,
+    plan: ChunkPlan,
     key: GridKey,
     private readonly sources: AttributeSources,
   ) {
     const { chunks, cellChunk } = plan;
     const grid = key.cells(plan.bits);
+    this.starts = new Float64Array(chunks.length + 1);
+    chunks.forEach((c, i) => (this.starts[i + 1] = this.starts[i]! + c.pointCount));
+    const cursor = this.starts.slice(0, chunks.length);
     const p = scan.positions;
-    this.chunkOf = chunks.length <= 0xffff ? new Uint16Array(scan.pointCount) : new Uint32Array(scan.pointCount);
-    for (let i = 0; i < scan.pointCount; i++) this.chunkOf[i] = cellChunk[grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!)]!;
-    this.slot = new Int32Array(chunks.length).fill(-1);
-  }
-
-  async load(chunk: number, upcoming: readonly number[] = []): Promise<Records> {
-    if (!this.ready.has(chunk)) this.gather([chunk, ...upcoming.filter((c) => !this.ready.has(c) && c !== chunk)]);
-    const records = this.ready.get(chunk)!;
-    this.ready.delete(chunk);
-    return records;
-  }
-
-  private gather(candidates: number[]): void {
-    const { chunks } = this.plan;
-    const group: number[] = [];
-    let total = 0;
-    for (const c of candidates) {
-      if (group.length > 0 && total + chunks[c]!.pointCount > GROUP_POINTS) break;
-      this.slot[c] = group.length;
-      group.push(c);
-      total += chunks[c]!.pointCount;
+    this.order = new Uint32Array(scan.pointCount);
+    for (let i = 0; i < scan.pointCount; i++) {
+      const chunk = cellChunk[grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!)]!;
+      this.order[cursor[chunk]!++] = i;
     }
-    const { chunkOf, slot } = this;
-    const members = new Uint32Array(total);
-    let m = 0;
-    for (let i = 0; i < chunkOf.length; i++) if (slot[chunkOf[i]!]! >= 0) members[m++] = i;
-    const dense = allocRecords(total);
-    fillRecords(dense, 0, this.scan.positions, this.scan.attributes, this.sources, 0, { order: members });
-    const outs = group.map((c) => allocRecords(chunks[c]!.pointCount));
-    const targets = outs.map((o) => o.u32);
-    const cursor = new Int32Array(group.length);
-    const src = dense.u32;
-    for (let j = 0; j < total; j++) {
-      const g = slot[chunkOf[members[j]!]!]!;
-      const dst = targets[g]!;
-      const d = cursor[g]!++ * RECORD_WORDS;
-      const s = j * RECORD_WORDS;
-      for (let k = 0; k < RECORD_WORDS; k++) dst[d + k] = src[s + k]!;
-    }
-    group.forEach((c, g) => {
-      this.ready.set(c, outs[g]!);
-      slot[c] = -1;
-    });
   }
 
-  dispose(): void {
-    this.ready.clear();
+  /**
+   * Gathers in ascending point order (the counting sort kept it), a forward walk through the
+   * scan's arrays. The spatial sort, whose reads are random on unordered scans, is left to the
+   * workers, where it runs in parallel.
+   */
+  async load(chunk: number): Promise<Records> {
+    const order = this.order.subarray(this.starts[chunk]!, this.starts[chunk + 1]!);
+    const out = allocRecords(order.length);
+    fillRecords(out, 0, this.scan.positions, this.scan.attributes, this.sources, 0, { order });
+    return out;
   }
+
+  dispose(): void {}
 }
-
-/** Points gathered per pass over an in-memory scan (two buffers of 28 bytes a point while splitting). */
-const GROUP_POINTS = 1 << 20;
