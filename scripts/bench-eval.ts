@@ -263,6 +263,8 @@ function writeOutputs(results: Result[]): string {
 }
 
 const HEADING = '## Annotation efficiency (simulated annotator)';
+const NOTES_OPEN = '<!-- eval-notes -->';
+const NOTES_CLOSE = '<!-- /eval-notes -->';
 
 /** Replaces (or appends) this benchmark's section of docs/benchmarks.md, leaving the rest as it is. */
 function writeDocs(md: string) {
@@ -271,13 +273,17 @@ function writeDocs(md: string) {
   const intro = [
     HEADING,
     '',
-    '`npm run bench:eval` (scripts/bench-eval.ts; `bench-output/eval.json`, `eval.md`, one `eval-<dataset>.svg` chart each). The protocol is `scanlabel eval` (electron/services/eval): after each click the wrong points are grouped into voxel-connected components (voxel = 2.5 x the median nearest-neighbour spacing); the simulated user clicks the innermost point of the largest one with its true class. ScanLabel = click engine preview accepted with that class (earlier labels of another class kept where an earlier click of theirs is nearer), then propagation fills the points the user did not label. Baseline = nearest click (a click labels one point; every other point takes the class of the nearest click). Unlabelled points count as wrong.',
+    '`npm run bench:eval` (scripts/bench-eval.ts; `bench-output/eval.json`, `eval.md`, one `eval-<dataset>.svg` chart each). The protocol is `scanlabel eval` (electron/services/eval): after each click the wrong points are grouped into voxel-connected components of one true class each (voxel = 2.5 x the median nearest-neighbour spacing); the simulated user clicks the innermost point of the largest one with its true class. ScanLabel = click engine preview accepted with that class (earlier labels of another class kept where an earlier click of theirs is nearer), then propagation fills the points the user did not label. Baseline = nearest click (a click labels one point; every other point takes the class of the nearest click). Unlabelled points count as wrong.',
     '',
   ].join('\n');
   const start = doc.indexOf(HEADING);
   let next = start >= 0 ? doc.indexOf('\n## ', start + HEADING.length) : -1;
   if (next < 0) next = doc.length;
-  const section = `${intro}\n${md}\n`;
+  // Hand-written findings between the markers survive a rerun.
+  const notesAt = start >= 0 ? doc.indexOf(NOTES_OPEN, start) : -1;
+  const notesEnd = notesAt >= 0 && notesAt < next ? doc.indexOf(NOTES_CLOSE, notesAt) : -1;
+  const notes = notesEnd >= 0 ? doc.slice(notesAt, notesEnd + NOTES_CLOSE.length) : `${NOTES_OPEN}\n${NOTES_CLOSE}`;
+  const section = `${intro}\n${md}\n${notes}\n`;
   const updated = start >= 0 ? doc.slice(0, start) + section + doc.slice(next + 1) : `${doc.trimEnd()}\n\n${section}`;
   writeFileSync(file, updated);
 }

@@ -31,6 +31,10 @@ export interface SemanticEvalOptions {
   baseline?: boolean;
   /** Earlier clicks of other classes as negative prompts (default true). */
   negatives?: boolean;
+  /** What a preview may relabel among earlier labels of another class (see ScanLabelAnnotatorOptions). */
+  overwrite?: 'all' | 'nearer';
+  /** Error components of one true class each (default true). */
+  groupByTruth?: boolean;
   onStep?: (annotator: string, step: SemanticStep) => void;
 }
 
@@ -69,7 +73,7 @@ export async function evaluateSemantic(
   const runs: SemanticRun[] = [];
   for (const make of annotators) {
     const a = await make();
-    runs.push(await runSemantic(ctx, a, options.clicks, (s) => options.onStep?.(a.name, s)));
+    runs.push(await runSemantic(ctx, a, options.clicks, (s) => options.onStep?.(a.name, s), { groupByTruth: options.groupByTruth }));
   }
   const report = semanticReport(
     {

@@ -1,5 +1,5 @@
 import type { ClickTiming, SemanticAnnotator } from './annotator';
-import { errorComponents, type VoxelIndex } from './protocol/components';
+import { errorComponents, groupedErrorComponents, type VoxelIndex } from './protocol/components';
 import { innermostPoint } from './protocol/innermost';
 import { confusion, scoreConfusion } from './protocol/metrics';
 import type { SemanticTruth } from './truth';
@@ -52,14 +52,16 @@ export function scoreLabels(
 
 /**
  * The semantic protocol: after each click, the scored points whose current label differs from the
- * truth are grouped into voxel-connected components; the simulated user clicks the innermost point
- * of the largest one with the true class there. Stops after `clicks` clicks or when nothing is wrong.
+ * truth are grouped into voxel-connected components of one true class (groupByTruth, default; off:
+ * components across classes); the simulated user clicks the innermost point of the largest one with
+ * the true class there. Stops after `clicks` clicks or when nothing is wrong.
  */
 export async function runSemantic(
   ctx: SemanticContext,
   annotator: SemanticAnnotator,
   clicks: number,
   onStep?: (s: SemanticStep) => void,
+  options: { groupByTruth?: boolean } = {},
 ): Promise<SemanticRun> {
   const { truth, index, positions } = ctx;
   const n = truth.classOf.length;
@@ -74,7 +76,7 @@ export async function runSemantic(
       errors += mask[p]!;
     }
     if (errors === 0) return { annotator: annotator.name, steps, perfect: true };
-    const comp = errorComponents(index, mask)[0]!;
+    const comp = (options.groupByTruth === false ? errorComponents(index, mask) : groupedErrorComponents(index, mask, truth.classOf))[0]!;
     const inner = innermostPoint(index, comp, positions);
     const cls = truth.classOf[inner.point]!;
     const ms = await annotator.click(inner.point, cls);

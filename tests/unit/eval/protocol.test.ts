@@ -3,7 +3,13 @@ import { NearestClickAnnotator } from '../../../electron/services/eval/annotator
 import { concatScans } from '../../../electron/services/eval/concat';
 import { summarizeInstances, type ObjectRun } from '../../../electron/services/eval/instanceRun';
 import { lineChartSvg } from '../../../electron/services/eval/plot';
-import { buildVoxelIndex, errorComponents, largestComponent, medianSpacing } from '../../../electron/services/eval/protocol/components';
+import {
+  buildVoxelIndex,
+  errorComponents,
+  groupedErrorComponents,
+  largestComponent,
+  medianSpacing,
+} from '../../../electron/services/eval/protocol/components';
 import { innermostPoint } from '../../../electron/services/eval/protocol/innermost';
 import {
   clicksToReach,
@@ -75,6 +81,21 @@ describe('error components', () => {
     const diag = shifted(Float32Array.from([0, 0, 0, 1, 1, 1, 2, 2, 2, 5, 5, 5]));
     const di = buildVoxelIndex(diag, 1);
     expect(errorComponents(di, new Uint8Array(4).fill(1)).map((x) => x.points.length)).toEqual([3, 1]);
+  });
+
+  it('grouped by true class, adjacent errors of two classes are two components', () => {
+    const mask = new Uint8Array(70);
+    const group = new Int32Array(70).fill(-1);
+    for (let p = 10; p < 40; p++) {
+      mask[p] = 1;
+      group[p] = p < 22 ? 0 : 1;
+    }
+    expect(errorComponents(index, mask).map((x) => x.points.length)).toEqual([30]);
+    const g = groupedErrorComponents(index, mask, group);
+    expect(g.map((x) => [x.points.length, x.points[0]])).toEqual([
+      [18, 22],
+      [12, 10],
+    ]);
   });
 
   it('is empty without errors', () => {

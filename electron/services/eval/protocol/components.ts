@@ -189,6 +189,23 @@ export function errorComponents(index: VoxelIndex, mask: Uint8Array): Component[
   return out;
 }
 
+/**
+ * Error components that never mix groups (the semantic protocol groups by true class: one click
+ * gives one class, so a region where ground-labelled-as-tree meets tree-labelled-as-ground is two
+ * regions). Same order as errorComponents.
+ */
+export function groupedErrorComponents(index: VoxelIndex, mask: Uint8Array, groupOf: Int32Array): Component[] {
+  const groups = [...new Set(Array.from(groupOf).filter((g, p) => g >= 0 && mask[p]))].sort((a, b) => a - b);
+  const sub = new Uint8Array(mask.length);
+  const out: Component[] = [];
+  for (const g of groups) {
+    for (let p = 0; p < mask.length; p++) sub[p] = mask[p] && groupOf[p] === g ? 1 : 0;
+    out.push(...errorComponents(index, sub));
+  }
+  out.sort((a, b) => b.points.length - a.points.length || a.points[0]! - b.points[0]!);
+  return out;
+}
+
 /** The largest error component (ties: the one holding the lowest point id), or null when the mask is empty. */
 export function largestComponent(index: VoxelIndex, mask: Uint8Array): Component | null {
   return errorComponents(index, mask)[0] ?? null;
