@@ -13,7 +13,11 @@ const bundleDir = join(outDir, 'octree-bench');
 mkdirSync(bundleDir, { recursive: true });
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' };
 await build({ ...common, entryPoints: [join(repo, 'tests/bench/octreeBench.ts')], outfile: join(bundleDir, 'octreeBench.mjs') });
-await build({ ...common, entryPoints: [join(repo, 'electron/services/octree/octreeWorker.ts')], outfile: join(bundleDir, 'workers/octreeWorker.js') });
+await build({
+  ...common,
+  entryPoints: [join(repo, 'electron/services/octree/octreeWorker.ts')],
+  outfile: join(bundleDir, 'workers/octreeWorker.js'),
+});
 const json = execFileSync(process.execPath, [join(bundleDir, 'octreeBench.mjs'), ...process.argv.slice(2)], {
   cwd: repo,
   stdio: ['ignore', 'pipe', 'inherit'],

@@ -88,7 +88,12 @@ function allocate(info: AttributeInfo, n: number) {
   return info.type === 'uint8' ? new Uint8Array(size) : info.type === 'uint16' ? new Uint16Array(size) : new Float32Array(size);
 }
 
-function readColumn(fd: number, column: RawHeader['columns'][number], start: number, target: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }) {
+function readColumn(
+  fd: number,
+  column: RawHeader['columns'][number],
+  start: number,
+  target: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number },
+) {
   const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
   let at = 0;
   while (at < bytes.byteLength) at += readSync(fd, bytes, at, bytes.byteLength - at, column.offset + start * column.bytesPerPoint + at);
@@ -105,14 +110,39 @@ function loadScan(file: string): Scan {
     return { ...info, values };
   });
   closeSync(fd);
-  return { id: 'bench', name: 'bench', format: 'raw', sourcePath: file, origin: h.origin, positions, pointCount: h.pointCount, attributes, mesh: null, labelLayers: [], crs: null, source: null };
+  return {
+    id: 'bench',
+    name: 'bench',
+    format: 'raw',
+    sourcePath: file,
+    origin: h.origin,
+    positions,
+    pointCount: h.pointCount,
+    attributes,
+    mesh: null,
+    labelLayers: [],
+    crs: null,
+    source: null,
+  };
 }
 
 /** A file reader like the format modules': bounded reads, one chunk at a time. */
 function openRaw(file: string): ScanReader {
   const fd = openSync(file, 'r');
   const h = readHeader(fd);
-  const info: ScanInfo = { format: 'raw', version: '1', pointCount: h.pointCount, faceCount: 0, boundsMin: h.boundsMin, boundsMax: h.boundsMax, origin: h.origin, attributes: h.attributes, crs: null, details: {}, source: null };
+  const info: ScanInfo = {
+    format: 'raw',
+    version: '1',
+    pointCount: h.pointCount,
+    faceCount: 0,
+    boundsMin: h.boundsMin,
+    boundsMax: h.boundsMax,
+    origin: h.origin,
+    attributes: h.attributes,
+    crs: null,
+    details: {},
+    source: null,
+  };
   return {
     path: file,
     info,
@@ -147,7 +177,11 @@ async function child(mode: Mode, file: string, out: string, budgetMiB: number) {
   const rssBefore = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = await buildOctree(input, join(out, `octree-${mode}`), mode === 'stream' ? { memoryBudgetBytes: budgetMiB * 1024 * 1024 } : mode === 'single' ? { threads: 0 } : {});
+  const result = await buildOctree(
+    input,
+    join(out, `octree-${mode}`),
+    mode === 'stream' ? { memoryBudgetBytes: budgetMiB * 1024 * 1024 } : mode === 'single' ? { threads: 0 } : {},
+  );
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;

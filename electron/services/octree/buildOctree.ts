@@ -7,12 +7,23 @@ import type { PointChunk, ScanReader } from '../scans/formats/types';
 import { CellCounts, countingGridBits, planChunks, type ChunkPlan } from './chunkPlan';
 import { ChunkBuckets, ScanChunks, type ChunkSource } from './chunkSources';
 import { HIERARCHY_FILE, NODES_FILE, OCTREE_FORMAT, OCTREE_VERSION, spacingAt, type OctreeCube, type OctreeHierarchy } from './format';
-import { cubeFromBounds, GridKey, KEY_BITS } from './gridKey';
+import { cubeFromBounds, GridKey } from './gridKey';
 import { LodBuilder, type LodParams, type PendingNode } from './lodBuilder';
 import { NodeFileWriter } from './nodeFile';
 import { startChunkIndexer, type ChunkIndexer } from './octreeWorkers';
 import { PhasedProgress, type ProgressCallback } from './progress';
-import { allocRecords, colorMax16, fillRecords, nodeAttributesFor, pickAttributeSources, recordsOver, RECORD_BYTES, RECORD_WORDS, type AttributeSources, type Records } from './records';
+import {
+  allocRecords,
+  colorMax16,
+  fillRecords,
+  nodeAttributesFor,
+  pickAttributeSources,
+  recordsOver,
+  RECORD_BYTES,
+  RECORD_WORDS,
+  type AttributeSources,
+  type Records,
+} from './records';
 import { buildUpperTree } from './upperTree';
 
 export interface BuildOctreeOptions {
@@ -103,7 +114,11 @@ export async function buildOctree(input: Scan | ScanReader, outDir: string, opti
     // threads stay busy to the end. (The chunking never changes the octree, only the schedule.)
     const maxChunkPoints = Math.max(
       maxLeafPoints,
-      Math.min(MAX_CHUNK_POINTS, Math.floor(budget / ((threads + 1) * INDEXING_BYTES_PER_POINT)), Math.ceil(expected / (Math.max(1, threads) * 8))),
+      Math.min(
+        MAX_CHUNK_POINTS,
+        Math.floor(budget / ((threads + 1) * INDEXING_BYTES_PER_POINT)),
+        Math.ceil(expected / (Math.max(1, threads) * 8)),
+      ),
     );
     prepared = isReader(input)
       ? await prepareFromReader(input, { budget, maxChunkPoints, spillDir, signal, progress, readChunkPoints: options.readChunkPoints })
@@ -288,10 +303,11 @@ async function prepareFromReader(reader: ScanReader, ctx: ReaderContext): Promis
     key = new GridKey(cube);
     cells = new CellCounts(key, bits);
     if (retained) for (const r of retained) cells.addRecords(r!);
-    else for await (const chunk of reader.chunks({ chunkPoints, signal: ctx.signal })) {
-      throwIfAborted(ctx.signal);
-      cells.addPositions(chunk.positions, chunk.count);
-    }
+    else
+      for await (const chunk of reader.chunks({ chunkPoints, signal: ctx.signal })) {
+        throwIfAborted(ctx.signal);
+        cells.addPositions(chunk.positions, chunk.count);
+      }
   }
   const plan = planChunks(cells, ctx.maxChunkPoints);
   const buckets = new ChunkBuckets(plan, key, ctx.budget, ctx.spillDir);

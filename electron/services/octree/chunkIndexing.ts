@@ -2,7 +2,6 @@ import { LodBuilder, type EncodedNode, type LodParams } from './lodBuilder';
 import { PoissonSampler } from './poissonSampler';
 import { recordsOver, RECORD_BYTES } from './records';
 
-
 /** What crosses the thread boundary for one chunk. Buffers are transferred, not copied. */
 export interface IndexRequest {
   id: number;

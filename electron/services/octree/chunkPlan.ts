@@ -62,7 +62,8 @@ export function planChunks(cells: CellCounts, maxChunkPoints: number): ChunkPlan
     const level = new Float64Array(side ** 3);
     for (let z = 0; z < fineSide; z++)
       for (let y = 0; y < fineSide; y++)
-        for (let x = 0; x < fineSide; x++) level[(x >> 1) + (y >> 1) * side + (z >> 1) * side * side]! += finer[x + y * fineSide + z * fineSide * fineSide]!;
+        for (let x = 0; x < fineSide; x++)
+          level[(x >> 1) + (y >> 1) * side + (z >> 1) * side * side]! += finer[x + y * fineSide + z * fineSide * fineSide]!;
     pyramid[l] = level;
   }
   const chunks: Chunk[] = [];
@@ -78,7 +79,8 @@ export function planChunks(cells: CellCounts, maxChunkPoints: number): ChunkPlan
       const span = 2 ** (bits - level);
       for (let dz = 0; dz < span; dz++)
         for (let dy = 0; dy < span; dy++)
-          for (let dx = 0; dx < span; dx++) cellChunk[x * span + dx + (y * span + dy) * fineSide + (z * span + dz) * fineSide * fineSide] = id;
+          for (let dx = 0; dx < span; dx++)
+            cellChunk[x * span + dx + (y * span + dy) * fineSide + (z * span + dz) * fineSide * fineSide] = id;
       return;
     }
     for (let o = 0; o < 8; o++) visit(level + 1, x * 2 + ((o >> 2) & 1), y * 2 + ((o >> 1) & 1), z * 2 + (o & 1), name + o);

@@ -100,7 +100,8 @@ export class ChunkBuckets implements ChunkSource {
     const bucket = this.buckets[chunk]!;
     const expected = this.plan.chunks[chunk]!.pointCount;
     const held = this.heldPoints(bucket);
-    if (bucket.spilled + held !== expected) throw new Error(`octree chunk ${chunk}: expected ${expected} points, got ${bucket.spilled + held}`);
+    if (bucket.spilled + held !== expected)
+      throw new Error(`octree chunk ${chunk}: expected ${expected} points, got ${bucket.spilled + held}`);
     const only = bucket.pages[0];
     if (bucket.spilled === 0 && bucket.pages.length === 1 && only && only.count === expected) {
       this.release(bucket);

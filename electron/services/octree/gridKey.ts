@@ -50,7 +50,10 @@ export class CellGrid {
   private readonly last: number;
   private readonly side2: number;
 
-  constructor(key: GridKey, readonly bits: number) {
+  constructor(
+    key: GridKey,
+    readonly bits: number,
+  ) {
     this.side = 2 ** bits;
     this.side2 = this.side * this.side;
     this.last = this.side - 1;
@@ -76,21 +79,8 @@ function clampKey(c: number): number {
   return c < 0 ? 0 : c > KEY_MAX ? KEY_MAX : c;
 }
 
-/** Octant (x<<2|y<<1|z) of key coordinates when splitting a node at `level` into its children. */
-export function octantAt(kx: number, ky: number, kz: number, level: number): number {
-  const shift = KEY_BITS - 1 - level;
-  return (((kx >>> shift) & 1) << 2) | (((ky >>> shift) & 1) << 1) | ((kz >>> shift) & 1);
-}
-
 /** A cube enclosing the bounds: min corner at the bounds' min, edge = the largest extent (1 when degenerate). */
 export function cubeFromBounds(min: readonly number[], max: readonly number[]): OctreeCube {
   const size = Math.max(max[0]! - min[0]!, max[1]! - min[1]!, max[2]! - min[2]!);
   return { min: [min[0]!, min[1]!, min[2]!], size: size > 0 && Number.isFinite(size) ? size : 1 };
-}
-
-/** Node name of the cell containing key coordinates, at `level`. */
-export function nodeNameAt(kx: number, ky: number, kz: number, level: number): string {
-  let name = 'r';
-  for (let l = 0; l < level; l++) name += String(octantAt(kx, ky, kz, l));
-  return name;
 }

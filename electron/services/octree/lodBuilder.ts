@@ -66,7 +66,9 @@ export class LodBuilder {
    */
   indexChunk(records: Records, name: string, scratchBuffer?: ArrayBuffer): PendingNode {
     const scratch =
-      scratchBuffer && scratchBuffer.byteLength >= records.bytes.byteLength ? recordsOver(scratchBuffer, records.count) : allocRecords(records.count);
+      scratchBuffer && scratchBuffer.byteLength >= records.bytes.byteLength
+        ? recordsOver(scratchBuffer, records.count)
+        : allocRecords(records.count);
     const key = new GridKey(this.params.cube);
     const codes = mortonSort(records, scratch, key);
     const level = name.length - 1;
@@ -90,7 +92,8 @@ export class LodBuilder {
       for (let i = 0; i < n; i++) points[i] = from + i;
       return { points, childMask: 0 };
     }
-    const starts = level < SORTED_LEVELS ? this.sortedSplit(codes, from, to, level) : this.splitBySorting(records, scratch, key, from, to, level);
+    const starts =
+      level < SORTED_LEVELS ? this.sortedSplit(codes, from, to, level) : this.splitBySorting(records, scratch, key, from, to, level);
     const children: ChildPoints[] = [];
     for (let o = 0; o < 8; o++) {
       if (starts[o] === starts[o + 1]) continue;
@@ -115,7 +118,7 @@ export class LodBuilder {
     const f32 = records.f32;
     const octants = new Uint8Array(n);
     const counts = new Int32Array(8);
-    // key.x/y/z and octantAt, inlined: this loop runs once per point per level.
+    // GridKey.x/y/z and the octant bits, inlined: this loop runs once per point per level.
     const shift = KEY_BITS - 1 - level;
     const { minX, minY, minZ, scale } = key;
     for (let i = 0; i < n; i++) {

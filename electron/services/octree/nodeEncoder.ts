@@ -9,7 +9,12 @@ const { HALF, H_INTENSITY, H_CLASS, H_RED } = RECORD_SLOTS;
  * `colorMax` is the scan's largest 16-bit colour value: at most 255 means the file stored 8-bit
  * values in 16-bit fields, which are kept as they are; otherwise colour is scaled down by 257.
  */
-export function encodeNode(records: Records, pick: Uint32Array | null, attributes: readonly NodeAttribute[], colorMax: number): ArrayBuffer {
+export function encodeNode(
+  records: Records,
+  pick: Uint32Array | null,
+  attributes: readonly NodeAttribute[],
+  colorMax: number,
+): ArrayBuffer {
   const n = pick ? pick.length : records.count;
   const { blocks, byteSize } = nodeLayout(attributes, n);
   const blob = new ArrayBuffer(byteSize);

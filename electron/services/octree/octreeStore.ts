@@ -62,7 +62,10 @@ export class OctreeStore {
     for (const node of hierarchy.nodes) {
       const expected = nodeLayout(hierarchy.attributes, node.pointCount).byteSize;
       if (node.byteSize !== expected || node.byteOffset + node.byteSize > size || node.byteOffset % 8 !== 0) {
-        throw new BadInputError(nodesPath, `node ${node.name}: byte range ${node.byteOffset}+${node.byteSize} does not match ${node.pointCount} points`);
+        throw new BadInputError(
+          nodesPath,
+          `node ${node.name}: byte range ${node.byteOffset}+${node.byteSize} does not match ${node.pointCount} points`,
+        );
       }
       byName.set(node.name, node);
     }

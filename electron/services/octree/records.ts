@@ -1,5 +1,5 @@
 import type { AttributeInfo } from '../../../common/contracts/scans';
-import type { ScanAttribute, TypedArray } from '../scans/model';
+import type { ScanAttribute } from '../scans/model';
 import type { NodeAttribute } from './format';
 
 /**

@@ -57,7 +57,10 @@ describe('importScan on real LiDAR files', () => {
     const project = join(work, 'p2', 'not-yet-created');
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(['import', IGN_LAZ, '--project', project, '--json', '--memory-budget', '8'], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = await runCli(['import', IGN_LAZ, '--project', project, '--json', '--memory-budget', '8'], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
     expect(err).toEqual([]);
     expect(code).toBe(0);
     const result = JSON.parse(out.join('\n')) as { scanId: string; pointCount: number; faceCount: number; nodes: number; seconds: number };

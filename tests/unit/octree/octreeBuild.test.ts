@@ -97,7 +97,10 @@ describe('octree build from a streamed reader', () => {
   });
 
   it('recounts on the real bounds when the header bounds are wrong', async () => {
-    const liar = readerFromScan(scan, { boundsMin: [scan.origin[0], scan.origin[1], scan.origin[2]], boundsMax: [scan.origin[0] + 1, scan.origin[1] + 1, scan.origin[2] + 1] });
+    const liar = readerFromScan(scan, {
+      boundsMin: [scan.origin[0], scan.origin[1], scan.origin[2]],
+      boundsMax: [scan.origin[0] + 1, scan.origin[1] + 1, scan.origin[2] + 1],
+    });
     const dir = join(work, 'liar', 'octree');
     await buildOctree(liar, dir, { memoryBudgetBytes: 2 * 1024 ** 2 });
     await expectOctreeInvariants(dir, POINTS);
@@ -135,6 +138,26 @@ describe('octree build from a streamed reader', () => {
   });
 });
 
+describe('octree build cancelled while workers index chunks', () => {
+  it('stops the workers and removes the temp folder', async () => {
+    const parent = join(work, 'cancel-indexing');
+    const controller = new AbortController();
+    const messages: string[] = [];
+    const build = buildOctree(scan, join(parent, 'octree'), {
+      signal: controller.signal,
+      threads: 2,
+      memoryBudgetBytes: 16 * 1024 ** 2, // small chunks: several are in flight when the abort comes
+      onProgress: (f, message) => {
+        messages.push(message);
+        if (f > 0.5) controller.abort();
+      },
+    });
+    await expect(build).rejects.toMatchObject({ code: 'cancelled' });
+    expect(messages.some((m) => /^indexed \d+ of \d+ chunks \(2 worker threads\)/.test(m))).toBe(true);
+    expect(existsSync(parent) ? readdirSync(parent) : []).toEqual([]);
+  });
+});
+
 describe('octree attributes', () => {
   it('normalises 16-bit colour to 8 bits, and keeps 8-bit values stored in 16-bit fields', async () => {
     const base = demoPointScan({ seed: 5, points: 5_000 });
@@ -150,12 +173,16 @@ describe('octree attributes', () => {
       await buildOctree(readerFromScan(variant), dir);
       const store = await OctreeStore.open(dir);
       try {
-        expect(store.hierarchy.attributes.map((a) => a.name), label).toEqual(['position', 'color', 'index']);
+        expect(
+          store.hierarchy.attributes.map((a) => a.name),
+          label,
+        ).toEqual(['position', 'color', 'index']);
         expect(store.hierarchy.attributes[1]).toMatchObject({ type: 'uint8', sourceType: 'uint16' });
         for (const entry of store.nodes) {
           const node = await store.readNode(entry.name);
           for (let p = 0; p < node.pointCount; p++)
-            for (let k = 0; k < 3; k++) if (node.color![p * 3 + k] !== rgb8[node.index[p]! * 3 + k]) throw new Error(`${label}: colour of ${node.index[p]}`);
+            for (let k = 0; k < 3; k++)
+              if (node.color![p * 3 + k] !== rgb8[node.index[p]! * 3 + k]) throw new Error(`${label}: colour of ${node.index[p]}`);
         }
       } finally {
         await store.close();

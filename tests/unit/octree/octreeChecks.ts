@@ -25,8 +25,8 @@ export function readerFromScan(
     version: '1',
     pointCount: scan.pointCount,
     faceCount: 0,
-    boundsMin: options.boundsMin ?? [0, 1, 2].map((k) => scan.origin[k]! + min[k]!) as [number, number, number],
-    boundsMax: options.boundsMax ?? [0, 1, 2].map((k) => scan.origin[k]! + max[k]!) as [number, number, number],
+    boundsMin: options.boundsMin ?? ([0, 1, 2].map((k) => scan.origin[k]! + min[k]!) as [number, number, number]),
+    boundsMax: options.boundsMax ?? ([0, 1, 2].map((k) => scan.origin[k]! + max[k]!) as [number, number, number]),
     origin: scan.origin,
     attributes: scan.attributes.map(({ name, type, components }): AttributeInfo => ({ name, type, components })),
     crs: null,
@@ -47,7 +47,10 @@ export function readerFromScan(
           start,
           count,
           positions: scan.positions.subarray(start * 3, (start + count) * 3),
-          attributes: scan.attributes.map((a) => ({ ...a, values: a.values.subarray(start * a.components, (start + count) * a.components) })),
+          attributes: scan.attributes.map((a) => ({
+            ...a,
+            values: a.values.subarray(start * a.components, (start + count) * a.components),
+          })),
         };
         await new Promise((r) => setImmediate(r)); // a real reader yields to I/O between chunks
       }
