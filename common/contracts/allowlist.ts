@@ -37,6 +37,8 @@ export const METHOD_NAMES = [
   'segmentation.status',
   'export.start',
   'propagation.suggest',
+  'propagation.ground',
+  'propagation.superpoint',
 ] as const;
 
 export const EVENT_NAMES = ['job.progress', 'scans.changed', 'labels.changed', 'project.changed', 'ui.command'] as const;

@@ -20,4 +20,14 @@ export const propagationContract = {
     z.object({ scanId: z.string().min(1).max(128), n: z.number().int().min(1).max(100).default(10) }).strict(),
     z.array(SuggestionSchema),
   ),
+  /** Ground points from the ground filter, as a selection to assign (uint32 LE ids in base64). */
+  'propagation.ground': method(
+    z.object({ scanId: z.string().min(1).max(128) }).strict(),
+    z.object({ count: z.number().int(), idsBase64: z.string() }),
+  ),
+  /** The superpoint (a small homogeneous segment) holding a point, as a selection. */
+  'propagation.superpoint': method(
+    z.object({ scanId: z.string().min(1).max(128), point: z.number().int().min(0) }).strict(),
+    z.object({ count: z.number().int(), idsBase64: z.string() }),
+  ),
 } as const;

@@ -10,6 +10,7 @@ import { HistoryPanel } from './features/history/HistoryPanel';
 import { ExportPanel } from './features/export/ExportPanel';
 import { PredictionsPanel } from './features/propagation/PredictionsPanel';
 import { ProjectPanel } from './features/projects/ProjectPanel';
+import { ReviewPanel } from './features/review/ReviewPanel';
 import type { SuggestionInfo } from '../../common/contracts/propagation';
 import { JobsPanel } from './features/jobs/JobsPanel';
 import { fromBase64U32, toPointSet } from './features/labeling/pointSets';
@@ -37,7 +38,7 @@ const MODE_LABEL: Record<ColorMode, string> = {
 
 /** A pending point set waiting for Enter (assign the current class) or Esc. */
 type Pending =
-  | { kind: 'selection'; indices: Uint32Array }
+  | { kind: 'selection'; indices: Uint32Array; erase?: boolean }
   | { kind: 'preview'; indices: Uint32Array; previewId: string; positives: number[]; negatives: number[]; ms: number };
 
 export function App({ client }: { client: ApiClient }) {
@@ -150,7 +151,9 @@ export function App({ client }: { client: ApiClient }) {
     const r =
       pending.kind === 'preview'
         ? await client.call('click.accept', { previewId: pending.previewId, classCode: activeClass })
-        : await client.call('labels.applyEdit', { kind: 'assign', scanId: activeId, points: toPointSet(pending.indices), classCode: activeClass, source: 'manual' });
+        : pending.erase
+          ? await client.call('labels.applyEdit', { kind: 'erase', scanId: activeId, points: toPointSet(pending.indices) })
+          : await client.call('labels.applyEdit', { kind: 'assign', scanId: activeId, points: toPointSet(pending.indices), classCode: activeClass, source: 'manual' });
     if (!r.ok) return report(r.error.message);
     setPending(null);
   }, [client, pending, activeId, activeClass, report]);
@@ -162,10 +165,18 @@ export function App({ client }: { client: ApiClient }) {
 
   // Click tool: a click adds a positive prompt (Shift: negative) to the current click set and re-runs the preview.
   const [busy, setBusy] = useState(false);
-  useCanvasClick(engine, tool === 'click' && inProject, async (x, y, shift) => {
+  useCanvasClick(engine, (tool === 'click' || tool === 'segment') && inProject, async (x, y, shift) => {
     if (!engine || activeId === null || busy) return;
     const hit = engine.pick(x, y);
     if (!hit) return;
+    if (tool === 'segment') {
+      setBusy(true);
+      const sp = await client.call('propagation.superpoint', { scanId: activeId, point: hit.index });
+      setBusy(false);
+      if (!sp.ok) return report(sp.error.message);
+      setPending({ kind: 'selection', indices: fromBase64U32(sp.value.idsBase64) });
+      return;
+    }
     const prev = pending?.kind === 'preview' ? pending : null;
     const positives = [...(prev?.positives ?? [])];
     const negatives = [...(prev?.negatives ?? [])];
@@ -236,6 +247,8 @@ export function App({ client }: { client: ApiClient }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [accept, cancel, undo, redo, classes]);
 
+  const sliceHandler = useCallback((slice: [number, number] | null) => engine?.setHeightSlice(slice), [engine]);
+
   const jobList = useMemo(() => [...jobs.values()].sort((a, b) => b.startedAt - a.startedAt), [jobs]);
   const active = scans.find((s) => s.id === activeId) ?? null;
   const projectOpen = !!info?.projectDir;
@@ -303,6 +316,8 @@ export function App({ client }: { client: ApiClient }) {
               hidden={hidden}
               onActivate={setActiveClass}
               onColor={(code, color) => client.get('classes.update', { code, patch: { color } }).catch(report)}
+              isolated={stats?.isolatedClass ?? null}
+              onIsolate={(code) => engine?.setIsolatedClass(code)}
               onToggleHidden={(code) => {
                 const next = new Set(hidden);
                 if (next.has(code)) next.delete(code);
@@ -332,6 +347,24 @@ export function App({ client }: { client: ApiClient }) {
                   if (activeId && indices?.length)
                     client.get('labels.applyEdit', { kind: 'accept', scanId: activeId, fromLayer: 'predicted', points: toPointSet(indices) }).catch(report);
                 }}
+              />
+            </section>
+          )}
+          {inProject && (
+            <section>
+              <h2>Review</h2>
+              <ReviewPanel
+                heightRange={engine && stats?.scanId ? engine.heightRange() : null}
+                flashing={stats?.flashing ?? false}
+                onFlash={(on) => engine?.setFlash(on)}
+                onSlice={sliceHandler}
+                onGround={() =>
+                  activeId &&
+                  client
+                    .get('propagation.ground', { scanId: activeId })
+                    .then((g) => setPending({ kind: 'selection', indices: fromBase64U32(g.idsBase64) }), report)
+                }
+                onLock={(lock) => activeId && client.call('labels.applyEdit', { kind: lock ? 'lock' : 'unlock', scanId: activeId }).then((r) => !r.ok && report(r.error.message))}
               />
             </section>
           )}
@@ -381,7 +414,7 @@ export function App({ client }: { client: ApiClient }) {
             tool={tool}
             onPolygon={(poly) => {
               const indices = engine?.selectPolygon(poly);
-              setPending(indices && indices.length ? { kind: 'selection', indices } : null);
+              setPending(indices && indices.length ? { kind: 'selection', indices, erase: tool === 'erase' } : null);
             }}
           />
           {(pending || busy) && (
@@ -389,7 +422,7 @@ export function App({ client }: { client: ApiClient }) {
               {busy
                 ? 'Segmenting…'
                 : pending &&
-                  `${fmt(pending.indices.length)} points ${pending.kind === 'preview' ? `in preview (${pending.positives.length}+ / ${pending.negatives.length}− clicks, ${Math.round(pending.ms)} ms)` : 'selected'} · Enter: assign ${classes.find((c) => c.code === activeClass)?.name ?? 'class'} · Esc: cancel`}
+                  `${fmt(pending.indices.length)} points ${pending.kind === 'preview' ? `in preview (${pending.positives.length}+ / ${pending.negatives.length}− clicks, ${Math.round(pending.ms)} ms)` : 'selected'} · Enter: ${pending.kind === 'selection' && pending.erase ? 'erase labels' : `assign ${classes.find((c) => c.code === activeClass)?.name ?? 'class'}`} · Esc: cancel`}
             </div>
           )}
           {error && (

@@ -100,6 +100,40 @@ describe('labeling a real scan in the browser, persisted in the project', () => 
     await ws.setColorMode('Labels');
   });
 
+  it('reviews with isolate, height slice and flashing, and protects labels with lock before erasing', async () => {
+    const stats = () => ws.viewerStats();
+    await ws.page.getByRole('button', { name: 'Show only Building' }).click();
+    expect((await stats()).isolatedClass).toBe(6);
+    await ws.page.getByRole('button', { name: 'Show only Building' }).click();
+    expect((await stats()).isolatedClass).toBeNull();
+    await ws.page.getByLabel('Slice bottom (%)').fill('50');
+    await expect.poll(async () => (await stats()).heightSlice).not.toBeNull();
+    await ws.page.getByLabel('Slice bottom (%)').fill('0');
+    await expect.poll(async () => (await stats()).heightSlice).toBeNull();
+    await ws.page.getByRole('button', { name: 'Flash unlabeled' }).click();
+    expect((await stats()).flashing).toBe(true);
+    await ws.page.getByRole('button', { name: 'Stop flashing' }).click();
+    expect((await stats()).flashing).toBe(false);
+
+    const labeled = (await stats()).labelHistogram;
+    await ws.page.getByRole('button', { name: 'Lock labeled' }).click();
+    await ws.selectTool('Eraser');
+    await ws.dragBox(0.02, 0.02, 0.98, 0.98);
+    await ws.press('Enter');
+    await ws.page.getByRole('alert').filter({ hasText: /locked/ }).waitFor();
+    expect((await stats()).labelHistogram).toEqual(labeled);
+    await ws.page.getByRole('button', { name: 'dismiss' }).click();
+    await ws.page.getByRole('button', { name: 'Unlock all' }).click();
+    await ws.dragBox(0.02, 0.02, 0.98, 0.98);
+    await ws.press('Enter');
+    // Nearly everything is erased (a few points may sit outside the dragged box).
+    await ws.waitForLabels((x) => (x.unlabeled ?? 0) > (labeled.unlabeled ?? 0) + 10_000);
+    await ws.press('Control+z'); // the erase
+    const restored = await ws.waitForLabels((x) => x.unlabeled === labeled.unlabeled && x[BUILDING] === labeled[BUILDING]);
+    expect(restored).toEqual(labeled);
+    await ws.selectTool('Click');
+  });
+
   it('changes a class colour and hides a class', async () => {
     await ws.classColorInput('Building').fill('#123456');
     await expect.poll(() => ws.classColorInput('Building').inputValue()).toBe('#123456');

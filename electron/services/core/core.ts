@@ -44,6 +44,12 @@ export interface Core {
  * The core: every service wired together behind one dispatcher. The same object runs in the Electron
  * utility process, in the HTTP host, and in-process for tests and the CLI.
  */
+/** A point set for JSON: uint32 LE ids in base64 (a million ids is 5.3 MB of text instead of ~8 MB of numbers). */
+const idSet = (ids: Uint32Array) => ({
+  count: ids.length,
+  idsBase64: Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength).toString('base64'),
+});
+
 export function createCore(options: CoreOptions): Core {
   const jobs = new JobQueue();
   const scans = new ScanRegistry();
@@ -158,6 +164,8 @@ export function createCore(options: CoreOptions): Core {
       recent,
     ),
     ...clickMethods,
+    'propagation.ground': async ({ scanId }) => idSet(await propagation.groundPoints(scanId)),
+    'propagation.superpoint': async ({ scanId, point }) => idSet(await propagation.superpointOf(scanId, point)),
     'propagation.suggest': async ({ scanId, n }) =>
       (await propagation.suggest(scanId, n)).map((s) => ({
         point: s.point,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ServiceFailure } from '../../../common/result';
 import type { JobQueue } from '../jobs/jobQueue';
 import {
   fromStoreLayer,
@@ -76,6 +77,34 @@ export class PropagationService {
       state.scheduled = false;
       if (state.dirty) this.schedule(scanId);
     });
+  }
+
+  /** The scan's prepared features (ground mask, superpoints), preparing them first if needed. */
+  private async prepared(scanId: string) {
+    const engine = await this.state(scanId).engine;
+    if (!engine.prepared) await engine.prepare(this.registry.get(scanId), { cacheFile: this.cacheFile(scanId) });
+    return engine.prepared!;
+  }
+
+  /** The one-click "label ground" selection: every point the ground filter calls ground. */
+  async groundPoints(scanId: string): Promise<Uint32Array> {
+    const ground = (await this.prepared(scanId)).ground;
+    let n = 0;
+    for (const g of ground) n += g;
+    const out = new Uint32Array(n);
+    for (let p = 0, k = 0; p < ground.length; p++) if (ground[p]) out[k++] = p;
+    return out;
+  }
+
+  /** Every point of the superpoint holding `point` ("fill superpoint"). */
+  async superpointOf(scanId: string, point: number): Promise<Uint32Array> {
+    const of = (await this.prepared(scanId)).superpoints.of;
+    if (point < 0 || point >= of.length)
+      throw new ServiceFailure('invalid_params', `point ${point} is outside the scan (0..${of.length - 1})`);
+    const id = of[point]!;
+    const out: number[] = [];
+    for (let p = 0; p < of.length; p++) if (of[p] === id) out.push(p);
+    return Uint32Array.from(out);
   }
 
   /** Next places to click, by expected gain (uncertain, large, spread out). */

@@ -457,6 +457,11 @@ function applyUniform(c: LabelChunk, base: number, points: Uint32Array, respectL
     const nf = setSource === KEEP ? f : (f & ~SOURCE_MASK) | setSource;
     const nq = conf ? (setConf === KEEP ? oq : setConf) : 0;
     const ni = setInst === KEEP ? oi : setInst;
+    if (nc === oc && nf === f && nq === oq && ni === oi) {
+      // Already as the edit wants (erasing unlabeled points, re-assigning the same class): not a change.
+      k += len;
+      continue;
+    }
     before.pushRun(len, oc, f, oq, oi);
     after.pushRun(len, nc, nf, nq, ni);
     idx.pushRun(i, len);

@@ -26,6 +26,9 @@ export interface ViewerStats {
   /** Loaded points per predicted class code (points without a prediction are not counted). */
   predictedHistogram: Record<string, number>;
   hiddenClasses: number[];
+  isolatedClass: number | null;
+  heightSlice: [number, number] | null;
+  flashing: boolean;
   camera: { position: [number, number, number]; target: [number, number, number] };
 }
 
@@ -77,6 +80,12 @@ export class ViewerEngine {
     this.controls.zoomToCursor = true;
     this.controls.screenSpacePanning = true;
     this.controls.addEventListener('change', () => this.requestFrame());
+    // Double-click: orbit around the point under the cursor.
+    canvas.addEventListener('dblclick', (e) => {
+      const r = canvas.getBoundingClientRect();
+      const hit = this.pick(e.clientX - r.left, e.clientY - r.top);
+      if (hit) this.focus(hit.position);
+    });
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
     this.stats = {
@@ -94,6 +103,9 @@ export class ViewerEngine {
       labelHistogram: {},
       predictedHistogram: {},
       hiddenClasses: [],
+      isolatedClass: null,
+      heightSlice: null,
+      flashing: false,
       camera: { position: [0, 0, 0], target: [0, 0, 0] },
     };
     this.resize();
@@ -191,6 +203,37 @@ export class ViewerEngine {
     else this.hidden.delete(code);
     this.stats.hiddenClasses = [...this.hidden].sort((a, b) => a - b);
     this.setProjectClasses(this.projectClasses);
+  }
+
+  /** Shows only points with z (scan frame) within [min, max]; null shows all. */
+  setHeightSlice(slice: [number, number] | null) {
+    this.material.uniforms.zClip!.value.set(slice ? slice[0] : -1e9, slice ? slice[1] : 1e9);
+    this.stats.heightSlice = slice;
+    this.requestFrame();
+  }
+
+  /** In the label modes, shows one class alone (user label, else prediction); null shows all. */
+  setIsolatedClass(code: number | null) {
+    this.material.uniforms.isolate!.value = code ?? -1;
+    this.stats.isolatedClass = code;
+    this.requestFrame();
+  }
+
+  /** Review mode: unlabeled and low-confidence points pulse in magenta until turned off. */
+  setFlash(on: boolean) {
+    this.stats.flashing = on;
+    if (!on) {
+      this.material.uniforms.flash!.value = 0;
+      this.requestFrame();
+      return;
+    }
+    const tick = (t: number) => {
+      if (!this.stats.flashing || this.disposed) return;
+      this.material.uniforms.flash!.value = 0.5 + 0.5 * Math.sin(t / 180);
+      this.requestFrame();
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
   }
 
   setColorMode(mode: ColorMode) {
@@ -314,19 +357,27 @@ export class ViewerEngine {
     this.renderer.dispose();
   }
 
+  /** What picking and selection may hit: the same points the shader shows. */
   private pickChunks(): PickChunk[] {
     const mode = this.stats.colorMode;
     const hidden = this.hidden;
-    return this.chunks.map((c) => ({
-      start: c.start,
-      positions: c.positions,
-      visible:
-        mode === 'unlabeled' && c.labels
-          ? (i: number) => c.labels![i] === UNLABELED
-          : mode === 'labels' && hidden.size > 0 && c.labels
-            ? (i: number) => !hidden.has(c.labels![i]!)
-            : null,
-    }));
+    const slice = this.stats.heightSlice;
+    const isolate = this.stats.isolatedClass;
+    const labelModes = mode === 'labels' || mode === 'predicted';
+    return this.chunks.map((c) => {
+      const tests: ((i: number) => boolean)[] = [];
+      const labels = c.labels;
+      if (mode === 'unlabeled' && labels) tests.push((i) => labels[i] === UNLABELED);
+      if (labelModes && hidden.size > 0 && labels) tests.push((i) => !hidden.has(labels[i]!));
+      if (labelModes && isolate !== null && labels) tests.push((i) => (labels[i] !== UNLABELED ? labels[i] : c.predicted[i]) === isolate);
+      if (slice) tests.push((i) => c.positions[i * 3 + 2]! >= slice[0] && c.positions[i * 3 + 2]! <= slice[1]);
+      return { start: c.start, positions: c.positions, visible: tests.length ? (i: number) => tests.every((t) => t(i)) : null };
+    });
+  }
+
+  /** Height range of the loaded scan (scan frame), for the slice control. */
+  heightRange(): [number, number] | null {
+    return this.view ? [this.view.scan.boundsMin[2], this.view.scan.boundsMax[2]] : null;
   }
 
   private lookFrom(c: THREE.Vector3, r: number, dir: [number, number, number]) {

@@ -10,6 +10,9 @@ const vertexShader = /* glsl */ `
   in float confidence;
   uniform int mode;
   uniform vec2 intensityRange;
+  uniform vec2 zClip;       // height slice: points outside [x, y] are hidden
+  uniform float isolate;    // class code shown alone in the label modes, or -1
+  uniform float flash;      // 0..1 pulse over unlabeled and unsure points (review mode)
   uniform sampler2D classLut;
   uniform vec2 zRange;
   uniform float pointSize;
@@ -75,7 +78,13 @@ const vertexShader = /* glsl */ `
       hidden = c.a < 0.5;
       vColor = c.rgb;
     }
-    if (hidden) gl_Position = vec4(2.0, 2.0, 2.0, 1.0); // hidden class: clipped away
+    if (isolate >= 0.0 && (mode == 3 || mode == 4)) {
+      float shown = labels < 65534.5 ? labels : predicted;
+      if (abs(shown - isolate) > 0.5) hidden = true;
+    }
+    if (position.z < zClip.x || position.z > zClip.y) hidden = true;
+    if (flash > 0.0 && labels > 65534.5 && (predicted > 65534.5 || confidence < 0.5)) vColor = mix(vColor, vec3(1.0, 0.1, 0.85), flash);
+    if (hidden) gl_Position = vec4(2.0, 2.0, 2.0, 1.0); // hidden: clipped away
   }
 `;
 
@@ -109,6 +118,9 @@ export class PointMaterial extends THREE.ShaderMaterial {
         classLut: { value: lut },
         zRange: { value: new THREE.Vector2(0, 1) },
         intensityRange: { value: new THREE.Vector2(0, 65535) },
+        zClip: { value: new THREE.Vector2(-1e9, 1e9) },
+        isolate: { value: -1 },
+        flash: { value: 0 },
         pointSize: { value: 1.5 },
         spacing: { value: 0.1 },
         projScale: { value: 500 },

@@ -10,10 +10,12 @@ export interface ClassPanelProps {
   onActivate(code: number): void;
   onColor(code: number, color: string): void;
   onToggleHidden(code: number): void;
+  isolated: number | null;
+  onIsolate(code: number | null): void;
 }
 
 /** The project's classes: colour, name, hotkey, point count; click to make current, eye to hide. */
-export function ClassPanel({ classes, stats, activeCode, hidden, onActivate, onColor, onToggleHidden }: ClassPanelProps) {
+export function ClassPanel({ classes, stats, activeCode, hidden, onActivate, onColor, onToggleHidden, isolated, onIsolate }: ClassPanelProps) {
   if (classes.length === 0) return <p className="muted">Open a project to label.</p>;
   const counts = new Map(stats?.classes.map((c) => [c.code, c.count]) ?? []);
   return (
@@ -43,6 +45,14 @@ export function ClassPanel({ classes, stats, activeCode, hidden, onActivate, onC
               onClick={() => onToggleHidden(c.code)}
             >
               {hidden.has(c.code) ? 'show' : 'hide'}
+            </button>
+            <button
+              className="link"
+              aria-label={`Show only ${c.name}`}
+              aria-pressed={isolated === c.code}
+              onClick={() => onIsolate(isolated === c.code ? null : c.code)}
+            >
+              {isolated === c.code ? 'all' : 'only'}
             </button>
           </li>
         ))}

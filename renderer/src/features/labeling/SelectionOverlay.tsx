@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { Tool } from './tools';
+import { isBoxTool, type Tool } from './tools';
 
 /**
  * Draws box and lasso gestures over the viewer and reports the polygon (canvas CSS pixels) on release.
@@ -8,13 +8,13 @@ import type { Tool } from './tools';
 export function SelectionOverlay({ tool, onPolygon }: { tool: Tool; onPolygon(poly: [number, number][]): void }) {
   const [points, setPoints] = useState<[number, number][]>([]);
   const drawing = useRef(false);
-  const active = tool === 'box' || tool === 'lasso';
+  const active = isBoxTool(tool) || tool === 'lasso';
   const local = (e: React.PointerEvent<SVGSVGElement>): [number, number] => {
     const r = e.currentTarget.getBoundingClientRect();
     return [e.clientX - r.left, e.clientY - r.top];
   };
   const shape: [number, number][] =
-    tool === 'box' && points.length >= 2
+    isBoxTool(tool) && points.length >= 2
       ? (() => {
           const [a, b] = [points[0]!, points[points.length - 1]!];
           return [a, [b[0], a[1]], b, [a[0], b[1]]];
@@ -34,7 +34,7 @@ export function SelectionOverlay({ tool, onPolygon }: { tool: Tool; onPolygon(po
       onPointerMove={(e) => {
         if (!drawing.current) return;
         const p = local(e);
-        setPoints((prev) => (tool === 'box' ? [prev[0]!, p] : [...prev, p]));
+        setPoints((prev) => (isBoxTool(tool) ? [prev[0]!, p] : [...prev, p]));
       }}
       onPointerUp={() => {
         if (!drawing.current) return;
