@@ -64,7 +64,7 @@ export class WorkspacePage {
     await this.page.getByRole('button', { name: view, exact: true }).click();
   }
 
-  async selectTool(name: 'Click' | 'Box' | 'Lasso') {
+  async selectTool(name: 'Click' | 'Box' | 'Lasso' | 'Eraser' | 'Superpoint') {
     await this.page.getByRole('radio', { name, exact: true }).click();
   }
 
