@@ -1,7 +1,10 @@
 import { intOption, option, UsageError } from '../args';
 import { EXIT, type CliCommand } from '../command';
 import { ServiceFailure } from '../../../common/result';
-import { importScan } from '../../services/octree/importScan';
+import fs from 'node:fs';
+import path from 'node:path';
+import { importIntoProject } from '../../services/core/importIntoProject';
+import { PROJECT_FILE, ProjectStore } from '../../services/labels/index';
 
 const KNOWN_OPTIONS = new Set(['project', 'memory-budget', 'threads', 'id']);
 const num = (n: number) => n.toLocaleString('en-US');
@@ -30,8 +33,10 @@ export const importCommand: CliCommand = {
     process.once('SIGINT', onSigint);
     let shown = -1;
     const started = performance.now();
+    // The project folder becomes (or already is) a ScanLabel project: the scan gets its store row too.
+    const store = fs.existsSync(path.join(project, PROJECT_FILE)) ? ProjectStore.open(project) : ProjectStore.create(project);
     try {
-      const result = await importScan(file, project, {
+      const result = await importIntoProject(store, file, {
         signal: controller.signal,
         ...(budgetMiB ? { memoryBudgetBytes: budgetMiB * 1024 * 1024 } : {}),
         ...(threads ? { threads } : {}),
@@ -61,6 +66,7 @@ export const importCommand: CliCommand = {
       }
       throw e;
     } finally {
+      store.close();
       process.off('SIGINT', onSigint);
     }
   },

@@ -13,6 +13,7 @@ import { readScan } from '../scans/read';
 import { CHUNK_POINTS, ScanRegistry } from '../scans/scanRegistry';
 import { APP_VERSION } from '../version';
 import { clickHandlers } from './clickHandlers';
+import { importIntoProject } from './importIntoProject';
 import { projectHandlers } from './projectHandlers';
 import { PropagationService } from './propagationService';
 import { RecentProjects } from './recentProjects';
@@ -99,14 +100,28 @@ export function createCore(options: CoreOptions): Core {
       }
     });
 
+  /**
+   * A new file becomes a project scan (LOD octree + store row, see importIntoProject) and is loaded
+   * into memory for viewing, clicking and propagation; a scan already in the project is only loaded.
+   */
   const importFile = (file: string, scanId?: string) =>
     jobs.start('import', `Import ${path.basename(file)}`, async (ctx) => {
-      ctx.progress(null, 'reading');
+      const project = session.current;
+      const known = scanId !== undefined;
+      const id = scanId ?? uniqueScanId(path.basename(file).replace(/\.[^.]+$/, ''));
+      if (project && !known && !project.info().readOnly) {
+        ctx.progress(0, 'building the LOD octree');
+        await importIntoProject(project, file, {
+          scanId: id,
+          signal: ctx.signal,
+          onProgress: (f: number, message?: string) => ctx.progress(0.7 * f, message ?? 'building the LOD octree'),
+        });
+      }
+      ctx.progress(0.7, 'loading points');
       const scan = await readScan(file, { signal: ctx.signal });
-      if (scanId) scan.id = scanId;
-      else scan.id = uniqueScanId(path.basename(file).replace(/\.[^.]+$/, ''));
+      scan.id = id;
       scans.add(scan, []);
-      adoptIntoProject(scan);
+      if (!project || known) adoptIntoProject(scan);
       emit('scans.changed', { scanId: scan.id });
       return { scanId: scan.id, pointCount: scan.pointCount, faceCount: scan.mesh ? scan.mesh.indices.length / 3 : 0 };
     });
