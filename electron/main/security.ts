@@ -1,6 +1,8 @@
 import { app, session, type WebContents } from 'electron';
 
-export const APP_ORIGIN = 'scan://app';
+import { APP_ORIGIN, isAppUrl } from './ipcValidation';
+
+export { APP_ORIGIN, isAppUrl };
 
 /** The renderer may load its own code and talk only to its own origin (RPC goes over IPC). */
 export const CONTENT_SECURITY_POLICY = [
@@ -16,7 +18,6 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
-export const isAppUrl = (url: string | undefined) => typeof url === 'string' && url.startsWith(APP_ORIGIN + '/');
 
 /** Hardening that applies to every web contents the app ever creates. */
 export function hardenApp() {
