@@ -6,6 +6,7 @@ export const METHOD_NAMES = [
   'app.info',
   'scans.list',
   'scans.view',
+  'scans.selectPolygon',
   'demo.generate',
   'jobs.list',
   'jobs.get',

@@ -7,13 +7,16 @@ import { JobQueue } from '../jobs/jobQueue';
 import { startExportJob } from '../export/exportScan';
 import { unlabeledCode } from '../labels/flags';
 import { createDispatcher, type Handlers } from '../rpc/dispatcher';
-import { DEMO_CLASSES, DemoCancelled, demoPointScanAsync } from '../scans/demo/demoScene';
+import { DEMO_CLASSES, DemoCancelled, demoMeshScan, demoPointScanAsync } from '../scans/demo/demoScene';
 import type { Scan } from '../scans/model';
 import { readScan } from '../scans/read';
 import { CHUNK_POINTS, ScanRegistry } from '../scans/scanRegistry';
 import { APP_VERSION } from '../version';
 import { clickHandlers } from './clickHandlers';
 import { importIntoProject } from './importIntoProject';
+import { faceCountOf, meshScanView, readMeshBlob, type MeshLabelSource } from './meshBlobs';
+import { OctreeBlobs } from './octreeBlobs';
+import { selectPolygon } from './selectPolygon';
 import { projectHandlers } from './projectHandlers';
 import { PropagationService } from './propagationService';
 import { RecentProjects } from './recentProjects';
@@ -57,7 +60,22 @@ export function createCore(options: CoreOptions): Core {
   const session = new ProjectSession();
   const recent = new RecentProjects(options.settingsDir ? path.join(options.settingsDir, 'recent-projects.json') : null);
   const listeners = new Set<(event: RpcEvent) => void>();
+  const octrees = new OctreeBlobs(() => {
+    const project = session.current;
+    return project
+      ? {
+          dir: project.dir,
+          hasLayer: (scanId, layer) => project.listLayers(scanId).some((l) => l.name === layer),
+          readLabels: (scanId, layer) => project.readLabels(scanId, layer),
+        }
+      : null;
+  });
   const emit = <E extends EventName>(topic: E, payload: EventPayload<E>) => {
+    // Octree label blobs are cached per layer: drop them before anyone refetches.
+    if (topic === 'labels.changed') {
+      const p = payload as EventPayload<'labels.changed'>;
+      octrees.invalidate(p.scanId, p.layer);
+    } else if (topic === 'project.changed') octrees.close();
     for (const l of listeners) l({ kind: 'event', topic, payload });
   };
   jobs.onChange((job) => emit('job.progress', job));
@@ -74,10 +92,22 @@ export function createCore(options: CoreOptions): Core {
       format: scan.format,
       crs: scan.crs,
       origin: scan.origin,
-      pointCount: scan.pointCount,
-      faceCount: scan.mesh ? scan.mesh.indices.length / 3 : 0,
+      // A mesh in a project is labeled per face: its label layers hold one value per face.
+      pointCount: faceCountOf(scan) > 0 ? faceCountOf(scan) : scan.pointCount,
+      faceCount: faceCountOf(scan),
     });
   };
+
+  /** The demo's textured-mesh variant, offered next to the point demo (labeled per face). */
+  const generateDemoMesh = (seed: number) =>
+    jobs.start('demo', 'Generate demo block mesh', async () => {
+      await new Promise((r) => setImmediate(r));
+      const scan = demoMeshScan({ seed });
+      scans.add(scan, DEMO_CLASSES);
+      adoptIntoProject(scan);
+      emit('scans.changed', { scanId: scan.id });
+      return { scanId: scan.id, pointCount: scan.pointCount, faceCount: faceCountOf(scan) };
+    });
 
   const generateDemo = (seed: number, points: number) =>
     jobs.start('demo', `Generate demo scene (${points.toLocaleString('en')} points)`, async (ctx) => {
@@ -157,7 +187,23 @@ export function createCore(options: CoreOptions): Core {
       platform: `${os.platform()}-${os.arch()}`,
     }),
     'scans.list': () => scans.list(),
-    'scans.view': ({ scanId }) => scans.view(scanId, inProject(scanId)),
+    'scans.view': ({ scanId }) => {
+      const meshView = meshScanView(scans, scanId, meshLabels());
+      if (meshView) return meshView;
+      const view = scans.view(scanId, inProject(scanId));
+      const octree = view.inProject ? octrees.view(scanId) : undefined;
+      return octree ? { ...view, octree } : view;
+    },
+    'scans.selectPolygon': ({ scanId, camera, polygon, filter }) => {
+      const project = session.current;
+      const has = (layer: string) => !!project && inProject(scanId) && project.listLayers(scanId).some((l) => l.name === layer);
+      return idSet(
+        selectPolygon(scans.get(scanId).positions, camera, polygon, filter ?? {}, {
+          user: () => (has('user') ? project!.readLabels(scanId, 'user') : null),
+          predicted: () => (has('predicted') ? project!.readLabels(scanId, 'predicted') : null),
+        }),
+      );
+    },
     'scans.import': ({ path: file }) => {
       session.require();
       return { jobId: importFile(path.resolve(file)).id };
@@ -172,7 +218,7 @@ export function createCore(options: CoreOptions): Core {
         projectChanged: (dir) => emit('project.changed', { dir }),
         labelsChanged: userLabelsChanged,
         projectOpened: () => {
-          for (const s of scans.list()) if (s.format === 'demo') adoptIntoProject(scans.get(s.id));
+          for (const s of scans.list()) if (s.format === 'demo' || s.format === 'demo-mesh') adoptIntoProject(scans.get(s.id));
           loadProjectScans();
         },
       },
@@ -208,6 +254,15 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const inProject = (scanId: string) => !!session.current?.listScans().some((s) => s.id === scanId);
+  const meshLabels = (): MeshLabelSource | null => {
+    const project = session.current;
+    if (!project) return null;
+    return {
+      labelCount: (scanId) => project.listScans().find((s) => s.id === scanId)?.pointCount ?? null,
+      hasLayer: (scanId, layer) => project.listLayers(scanId).some((l) => l.name === layer),
+      readLabels: (scanId, layer) => project.readLabels(scanId, layer),
+    };
+  };
 
   /** One chunk of a label layer as uint16 classes (unlabeled 0xffff whatever the code width), or its uint8 confidence. */
   const labelsBlob = (scanId: string, chunk: number, kind: string): Uint8Array | null => {
@@ -239,7 +294,13 @@ export function createCore(options: CoreOptions): Core {
   if (options.projectDir) recent.add(session.openOrCreate(options.projectDir).dir);
   const demo = options.demo === undefined ? { seed: 1, points: 300_000 } : options.demo;
   const startup: Promise<unknown>[] = [];
-  if (demo) startup.push(generateDemo(demo.seed, demo.points).done);
+  // The mesh variant follows the point demo, so the point demo stays the first scan listed.
+  if (demo)
+    startup.push(
+      generateDemo(demo.seed, demo.points).done.then((j) =>
+        j.state === 'done' && j.result !== null ? generateDemoMesh(demo.seed).done : j,
+      ),
+    );
   for (const s of session.current?.listScans() ?? []) if (s.sourcePath) startup.push(importFile(s.sourcePath, s.id).done);
   const ready = Promise.all(startup).then(() => undefined);
 
@@ -250,6 +311,8 @@ export function createCore(options: CoreOptions): Core {
       return () => listeners.delete(listener);
     },
     readBlob: (blobPath) => {
+      if (blobPath.includes('/mesh/')) return readMeshBlob(scans, blobPath, meshLabels());
+      if (blobPath.includes('/octree/')) return octrees.read(blobPath);
       const m = /^scans\/([^/]+)\/chunks\/(\d+)\/(labels|predicted|confidence)$/.exec(blobPath);
       if (m) return labelsBlob(decodeURIComponent(m[1]!), Number(m[2]), m[3]!);
       return scans.blob(blobPath);
@@ -261,6 +324,7 @@ export function createCore(options: CoreOptions): Core {
       listeners.clear();
       disposeClicks();
       await propagation.close();
+      octrees.close();
       session.close();
     },
   };

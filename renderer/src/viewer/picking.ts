@@ -1,9 +1,12 @@
 import { project, type Camera } from '../../../common/geometry/camera';
+import { insidePolygon, polygonBounds } from '../../../common/geometry/polygon';
 
 /** A loaded chunk as picking sees it: positions in the scan frame and the index of its first point. */
 export interface PickChunk {
   start: number;
   positions: Float32Array;
+  /** Point ids of an octree node's points (original indices); absent: ids are start + local index. */
+  ids?: Uint32Array;
   /** Per-point visibility test (hidden classes are not pickable); null = all visible. */
   visible: ((local: number) => boolean) | null;
 }
@@ -36,35 +39,17 @@ export function pickPoint(chunks: PickChunk[], cam: Camera, u: number, v: number
       if (du * du + dv * dv > r2) continue;
       if (best && q.depth >= best.depth) continue;
       if (c.visible && !c.visible(i)) continue;
-      best = { index: c.start + i, position: [p[0], p[1], p[2]], depth: q.depth };
+      best = { index: c.ids ? c.ids[i]! : c.start + i, position: [p[0], p[1], p[2]], depth: q.depth };
     }
   }
   return best;
 }
 
-/** Even-odd point-in-polygon. */
-export function insidePolygon(poly: readonly [number, number][], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i]!;
-    const [xj, yj] = poly[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
+export { insidePolygon };
 
 /** Every visible point whose projection falls inside the polygon (screen pixels), through the whole depth. */
 export function selectInPolygon(chunks: PickChunk[], cam: Camera, poly: readonly [number, number][]): Uint32Array {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const [x, y] of poly) {
-    minX = Math.min(minX, x);
-    maxX = Math.max(maxX, x);
-    minY = Math.min(minY, y);
-    maxY = Math.max(maxY, y);
-  }
+  const [minX, minY, maxX, maxY] = polygonBounds(poly);
   const out: number[] = [];
   const p: [number, number, number] = [0, 0, 0];
   for (const c of chunks) {
@@ -77,7 +62,7 @@ export function selectInPolygon(chunks: PickChunk[], cam: Camera, poly: readonly
       if (!q || q.u < minX || q.u > maxX || q.v < minY || q.v > maxY) continue;
       if (!insidePolygon(poly, q.u, q.v)) continue;
       if (c.visible && !c.visible(i)) continue;
-      out.push(c.start + i);
+      out.push(c.ids ? c.ids[i]! : c.start + i);
     }
   }
   return Uint32Array.from(out);
