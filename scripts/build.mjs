@@ -52,7 +52,16 @@ function findWorkers(dir) {
 
 await Promise.all([
   build({ ...common, entryPoints: { cli: 'electron/cli/main.ts' }, outdir: path.join(dist, 'cli'), format: 'esm', outExtension: { '.js': '.js' } }),
-  build({ ...common, entryPoints: { coreProcess: 'electron/host/utilityProcessEntry.ts' }, outdir: path.join(dist, 'core'), format: 'cjs', outExtension: { '.js': '.cjs' } }),
+  // CommonJS for Electron's utilityProcess. Modules that locate sibling files use __filename there and
+  // import.meta.url under ESM (guarded), so esbuild's empty-import-meta note is expected and silenced.
+  build({
+    ...common,
+    entryPoints: { coreProcess: 'electron/host/utilityProcessEntry.ts' },
+    outdir: path.join(dist, 'core'),
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    logOverride: { 'empty-import-meta': 'silent' },
+  }),
   build({ ...common, entryPoints: { main: 'electron/main/main.ts' }, outdir: path.join(dist, 'main'), format: 'cjs', outExtension: { '.js': '.cjs' } }),
   // The preload runs sandboxed: it may only require('electron'), so everything else is bundled in.
   build({ ...common, packages: undefined, external: ['electron'], entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: path.join(dist, 'preload'), format: 'cjs', outExtension: { '.js': '.cjs' } }),
