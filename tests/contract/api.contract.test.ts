@@ -65,7 +65,8 @@ describe.each(transports)('API contract over %s', (_name, make) => {
 
   it('lists the demo scan with georeferenced origin and exact count', async () => {
     const scans = await h.client.get('scans.list', {});
-    expect(scans).toHaveLength(1);
+    // The point demo first, its textured-mesh variant next to it.
+    expect(scans.map((s) => s.id)).toEqual(['demo-3', 'demo-mesh-3']);
     expect(scans[0]!.pointCount).toBe(DEMO_POINTS);
     expect(scans[0]!.origin).toEqual([512_000, 5_403_000, 80]);
     expect(scans[0]!.attributes.map((a) => a.name)).toEqual(expect.arrayContaining(['color', 'classification', 'instance']));

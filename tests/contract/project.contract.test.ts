@@ -76,7 +76,7 @@ describe.each([
   it('opens (creates) the project and adopts the demo scan with the ASPRS schema', async () => {
     const info = await h.client.get('project.info', {});
     expect(info.dir).toBe(path.resolve(dir));
-    expect((await h.client.get('project.scans', {})).map((s) => s.id)).toEqual(['demo-2']);
+    expect((await h.client.get('project.scans', {})).map((s) => s.id)).toEqual(['demo-2', 'demo-mesh-2']);
     const classes = await h.client.get('classes.list', {});
     expect(classes.find((c) => c.code === 6)?.name).toMatch(/building/i);
     expect((await h.client.get('scans.view', { scanId: 'demo-2' })).inProject).toBe(true);
@@ -85,7 +85,12 @@ describe.each([
   it('applies an edit that the labels blob, stats and events reflect, then undoes and redoes it', async () => {
     const changed: string[] = [];
     const off = h.client.on('labels.changed', (e) => changed.push(e.scanId));
-    const edit = await h.client.get('labels.applyEdit', { kind: 'assign', scanId: 'demo-2', points: { ranges: [[100, 200]] }, classCode: 6 });
+    const edit = await h.client.get('labels.applyEdit', {
+      kind: 'assign',
+      scanId: 'demo-2',
+      points: { ranges: [[100, 200]] },
+      classCode: 6,
+    });
     expect(edit.pointCount).toBe(100);
     const view = await h.client.get('scans.view', { scanId: 'demo-2' });
     const labels = new Uint16Array(await h.client.fetchBlob(view.chunks[0]!.blobs.labels!));
@@ -158,7 +163,7 @@ describe('a project survives a restart', () => {
     await first.close();
 
     const second = await inMemory(dir);
-    expect((await second.client.get('scans.list', {})).map((s) => s.id).sort()).toEqual(['demo-2', 'sample_c']);
+    expect((await second.client.get('scans.list', {})).map((s) => s.id).sort()).toEqual(['demo-2', 'demo-mesh-2', 'sample_c']);
     const view = await second.client.get('scans.view', { scanId: 'sample_c' });
     const labels = new Uint16Array(await second.client.fetchBlob(view.chunks[0]!.blobs.labels!));
     expect([labels[0], labels[1], labels[5], labels[14_407]]).toEqual([2, 0xffff, 2, 2]);
@@ -230,7 +235,9 @@ describe('propagation after edits', () => {
     const job = await waitFor(async () => {
       const jobs = (await h.client.get('jobs.list', {})).filter((j) => j.kind === 'propagate');
       const last = jobs.at(-1);
-      return last && last.state !== 'running' && last.state !== 'queued' && !jobs.some((j) => j.state === 'running' || j.state === 'queued') ? last : null;
+      return last && last.state !== 'running' && last.state !== 'queued' && !jobs.some((j) => j.state === 'running' || j.state === 'queued')
+        ? last
+        : null;
     });
     expect(job.state).toBe('done');
     const user = new Uint16Array(await h.client.fetchBlob(view.chunks[0]!.blobs.labels!));
@@ -252,7 +259,6 @@ describe('propagation after edits', () => {
     expect(suggestions).toHaveLength(5);
     for (const s of suggestions) expect(user[s.point]).toBe(0xffff);
   });
-
 });
 
 describe('recent projects', () => {

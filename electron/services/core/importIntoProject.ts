@@ -20,7 +20,8 @@ export async function importIntoProject(store: ProjectStore, file: string, optio
       format: record.format,
       crs: record.crs,
       origin: record.origin,
-      pointCount: record.pointCount,
+      // A mesh in a project is labeled per face (as the click engine, propagation and export see it).
+      pointCount: record.faceCount > 0 ? record.faceCount : record.pointCount,
       faceCount: record.faceCount,
     });
   } catch (e) {

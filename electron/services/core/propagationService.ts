@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ServiceFailure } from '../../../common/result';
 import type { JobQueue } from '../jobs/jobQueue';
 import {
+  faceCentroidCloud,
   fromStoreLayer,
   PropagationEngine,
   suggestClicks,
@@ -53,7 +54,7 @@ export class PropagationService {
       if (!engine.prepared) {
         ctx.progress(0, 'preparing features and superpoints (once per scan)');
         engine.onProgress = (f, stage) => ctx.progress(f * 0.8, stage);
-        await engine.prepare(this.registry.get(scanId), { cacheFile: this.cacheFile(scanId) });
+        await engine.prepare(this.elements(scanId), { cacheFile: this.cacheFile(scanId) });
         engine.onProgress = null;
       }
       let result: PropagationResult | undefined;
@@ -82,7 +83,7 @@ export class PropagationService {
   /** The scan's prepared features (ground mask, superpoints), preparing them first if needed. */
   private async prepared(scanId: string) {
     const engine = await this.state(scanId).engine;
-    if (!engine.prepared) await engine.prepare(this.registry.get(scanId), { cacheFile: this.cacheFile(scanId) });
+    if (!engine.prepared) await engine.prepare(this.elements(scanId), { cacheFile: this.cacheFile(scanId) });
     return engine.prepared!;
   }
 
@@ -112,14 +113,14 @@ export class PropagationService {
     const store = this.session.require();
     const state = this.state(scanId);
     const engine = await state.engine;
-    const scan = this.registry.get(scanId);
+    const scan = this.elements(scanId);
     if (!engine.prepared) await engine.prepare(scan, { cacheFile: this.cacheFile(scanId) });
     const layer = store.readLabels(scanId, 'user');
     const { userLabels, locked } = fromStoreLayer(layer.classes, layer.flags, store.codeWidth(scanId));
     return suggestClicks({
       prepared: engine.prepared!,
       positions: scan.positions,
-      origin: scan.origin,
+      origin: this.registry.get(scanId).origin,
       userLabels,
       locked,
       result: state.last,
@@ -131,6 +132,12 @@ export class PropagationService {
     const engines = [...this.scans.values()].map((s) => s.engine);
     this.scans.clear();
     await Promise.allSettled(engines.map(async (e) => (await e).close()));
+  }
+
+  /** What a scan's labels index: its points, or for a mesh its faces (as a face-centroid cloud, see superfacets). */
+  private elements(scanId: string) {
+    const scan = this.registry.get(scanId);
+    return scan.mesh && scan.mesh.indices.length > 0 ? faceCentroidCloud(scan) : scan;
   }
 
   private state(scanId: string): ScanPropagation {

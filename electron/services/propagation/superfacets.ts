@@ -14,7 +14,8 @@ export function faceCentroidCloud(scan: Scan): Pick<Scan, 'positions' | 'pointCo
   const P = scan.positions;
   for (let f = 0; f < faces; f++)
     for (let k = 0; k < 3; k++)
-      positions[f * 3 + k] = (P[mesh.indices[f * 3]! * 3 + k]! + P[mesh.indices[f * 3 + 1]! * 3 + k]! + P[mesh.indices[f * 3 + 2]! * 3 + k]!) / 3;
+      positions[f * 3 + k] =
+        (P[mesh.indices[f * 3]! * 3 + k]! + P[mesh.indices[f * 3 + 1]! * 3 + k]! + P[mesh.indices[f * 3 + 2]! * 3 + k]!) / 3;
   const attributes: ScanAttribute[] = [];
   const uv = mesh.cornerUvs;
   if (uv && mesh.textures.length) {
@@ -24,9 +25,9 @@ export function faceCentroidCloud(scan: Scan): Pick<Scan, 'positions' | 'pointCo
       if (!tex) continue;
       const u = (uv[f * 6]! + uv[f * 6 + 2]! + uv[f * 6 + 4]!) / 3;
       const v = (uv[f * 6 + 1]! + uv[f * 6 + 3]! + uv[f * 6 + 5]!) / 3;
-      // uv v=0 is the image bottom; rgba row 0 is the top.
+      // Corner uvs run v DOWN from the image's top row (ScanMesh), as rgba rows do.
       const x = Math.min(tex.width - 1, Math.max(0, Math.floor((u - Math.floor(u)) * tex.width)));
-      const y = Math.min(tex.height - 1, Math.max(0, Math.floor((1 - (v - Math.floor(v))) * tex.height)));
+      const y = Math.min(tex.height - 1, Math.max(0, Math.floor((v - Math.floor(v)) * tex.height)));
       const o = (y * tex.width + x) * 4;
       color[f * 3] = tex.rgba[o]!;
       color[f * 3 + 1] = tex.rgba[o + 1]!;
