@@ -14,6 +14,7 @@ import { writeAttributes } from './attributes';
 import { emitFace } from './faces';
 import { MAX_HEADER_BYTES, findHeaderEnd, parsePlyHeader, sniffPly } from './header';
 import type { PlyHeader } from './header';
+import { fixedVertexChunks, fixedVertexElement, scanFixedVertices } from './fixedVertices';
 import { faceLayouts, vertexLayout } from './layout';
 import type { FaceLayout, VertexLayout } from './layout';
 import { minBinaryRecordSize } from './records';
@@ -120,6 +121,12 @@ class PlyReader implements ScanReader {
   async *chunks(options: ReadOptions = {}): AsyncIterable<PointChunk> {
     const { vertex } = this;
     if (this.info.pointCount === 0) return;
+    const fixed = fixedVertexElement(this.header.encoding, this.header.elements[vertex.element]!);
+    if (fixed) {
+      const start = this.facts.starts[vertex.element]!.byte;
+      yield* fixedVertexChunks(this.src, fixed, vertex, start, this.info.origin, chunkCapacity(options.chunkPoints), options.signal);
+      return;
+    }
     const builder = new ChunkBuilder(this.info.origin, vertex.mapping.attributes, chunkCapacity(options.chunkPoints));
     const visit: RecordVisitor = (values) => {
       const s = values.scalars;
@@ -313,14 +320,37 @@ async function scanBody(
       }
     };
   }
+  const onElementStart = (e: number, at: Position): void => {
+    starts[e] = at;
+  };
+  const fixed = fixedVertexElement(header.encoding, header.elements[vertex.element]!);
+  if (fixed) {
+    // Elements up to the vertex element (which the walk only skips, recording where it starts), the
+    // vertex element column by column, then the rest: the same checks in the same order.
+    const upTo = [...visitors];
+    upTo[vertex.element] = null;
+    const start = { byte: header.dataOffset, line: header.headerLines + 1 };
+    for await (const _ of walkElements(src, header, { element: 0, start, until: vertex.element + 1, visitors: upTo, onElementStart }));
+    const at = starts[vertex.element]!;
+    const next = await scanFixedVertices(src, fixed, vertex, at.byte, bounds);
+    if (vertex.element + 1 < header.elements.length) {
+      const walk = walkElements(src, header, {
+        element: vertex.element + 1,
+        start: { byte: next, line: 0 },
+        until: header.elements.length,
+        visitors,
+        onElementStart,
+      });
+      for await (const _ of walk);
+    }
+    return { starts, bounds: bounds.result(), ...facts };
+  }
   const walk = walkElements(src, header, {
     element: 0,
     start: { byte: header.dataOffset, line: header.headerLines + 1 },
     until: header.elements.length,
     visitors,
-    onElementStart: (e, at) => {
-      starts[e] = at;
-    },
+    onElementStart,
   });
   for await (const _ of walk);
   return { starts, bounds: bounds.result(), ...facts };
