@@ -31,6 +31,11 @@ export class ApiClient {
   fetchBlob(path: string, range?: { start: number; end: number }) {
     return this.transport.fetchBlob(path, range);
   }
+
+  /** URL and headers for a blob that a Web Worker may fetch itself, or null when only fetchBlob can reach it. */
+  blobRequest(path: string): { url: string; headers: Record<string, string> } | null {
+    return this.transport.blobRequest?.(path) ?? null;
+  }
 }
 
 export class ApiError extends Error {

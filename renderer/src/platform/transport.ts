@@ -11,5 +11,7 @@ export interface Transport {
   onEvent(listener: (event: RpcEvent) => void): () => void;
   /** Binary data for a relative blob path (`blob/scans/...`). */
   fetchBlob(path: string, range?: { start: number; end: number }): Promise<ArrayBuffer>;
+  /** An absolute URL and headers for a blob, so a Web Worker can fetch it itself; absent or null: fetch through fetchBlob. */
+  blobRequest?(path: string): { url: string; headers: Record<string, string> } | null;
   close(): void;
 }

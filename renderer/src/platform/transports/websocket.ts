@@ -40,7 +40,8 @@ export class WebSocketTransport implements Transport {
     this.opened.catch(() => undefined);
     this.socket.addEventListener('close', () => {
       this.closed = true;
-      for (const [, resolve] of this.pending) resolve({ ok: false, error: { code: 'transport', message: 'connection to the ScanLabel core closed' } });
+      for (const [, resolve] of this.pending)
+        resolve({ ok: false, error: { code: 'transport', message: 'connection to the ScanLabel core closed' } });
       this.pending.clear();
     });
     this.socket.addEventListener('message', (event) => this.receive(event.data));
@@ -92,6 +93,10 @@ export class WebSocketTransport implements Transport {
     const res = await fetch(url, { headers });
     if (!res.ok) throw new Error(`blob ${path}: HTTP ${res.status} ${await res.text()}`);
     return res.arrayBuffer();
+  }
+
+  blobRequest(path: string) {
+    return { url: new URL(path, this.baseUrl).toString(), headers: { 'x-scanlabel-token': this.token } };
   }
 
   close() {

@@ -1,0 +1,23 @@
+import type { NodeAttribute } from '../../../../common/geometry/octreeLayout';
+import type { DecodedNode } from './decodeNode';
+
+/** How the worker reaches a blob: an absolute URL and headers, or bytes the page fetched itself. */
+export type BlobSource = { url: string; headers: Record<string, string> } | { bytes: ArrayBuffer };
+
+export type DecodeRequest =
+  | {
+      kind: 'node';
+      id: number;
+      attributes: NodeAttribute[];
+      pointCount: number;
+      node: BlobSource;
+      labels?: BlobSource;
+      predicted?: BlobSource;
+      confidence?: BlobSource;
+    }
+  | { kind: 'labels'; id: number; labels?: BlobSource; predicted?: BlobSource; confidence?: BlobSource };
+
+export type DecodeResponse =
+  | { kind: 'node'; id: number; node: DecodedNode; bytes: number; ms: number }
+  | { kind: 'labels'; id: number; labels: Uint16Array | null; predicted: Uint16Array | null; confidence: Uint8Array | null }
+  | { kind: 'error'; id: number; message: string };
