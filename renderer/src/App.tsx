@@ -21,6 +21,7 @@ import { ImportBox } from './features/scans/ImportBox';
 import { ScanPanel } from './features/scans/ScanPanel';
 import { ApiContext } from './features/shell/useApi';
 import { ViewerPane } from './features/viewer/ViewerPane';
+import { MeshOpacity } from './features/viewer/MeshOpacity';
 import { COLOR_MODES, type ColorMode } from './viewer/colorModes';
 import type { ViewerEngine, ViewerStats } from './viewer/ViewerEngine';
 
@@ -307,6 +308,12 @@ export function App({ client }: { client: ApiClient }) {
               }
             />
           </section>
+          {!!stats?.meshFaces && (
+            <section>
+              <h2>Mesh</h2>
+              <MeshOpacity faces={stats.meshFaces} opacity={stats.meshOpacity} onChange={(o) => engine?.setMeshOpacity(o)} />
+            </section>
+          )}
           <section>
             <h2>Classes</h2>
             <ClassPanel
@@ -439,7 +446,7 @@ export function App({ client }: { client: ApiClient }) {
           <span>{info ? `ScanLabel ${info.version} · ${info.host} host · ${info.platform}` : 'connecting…'}</span>
           <span>
             {stats
-              ? `${fmt(stats.pointsDrawn)} points drawn · ${stats.chunksLoaded}/${stats.chunksTotal} chunks · ${stats.webgl2 ? 'WebGL2' : 'no WebGL2'}`
+              ? `${stats.meshFaces ? `${fmt(stats.trianglesDrawn)} triangles drawn` : `${fmt(stats.pointsDrawn)} points drawn`} · ${stats.chunksLoaded}/${stats.chunksTotal} chunks · ${stats.webgl2 ? 'WebGL2' : 'no WebGL2'}`
               : ''}
           </span>
         </footer>

@@ -5,6 +5,8 @@ import type { ClassInfo, ScanView } from '../../../common/contracts/scans';
 import { colorModeIndex, LUT_ROW, UNLABELED, type ColorMode } from './colorModes';
 import { pickPoint, selectInPolygon, type PickChunk, type PickHit } from './picking';
 import { OverlayMaterial, PointMaterial } from './pointMaterial';
+import { fetchMesh, MeshLayer, type FaceFilter } from './meshLayer';
+import type { MeshView } from '../../../common/contracts/scans';
 
 /** Read-only facts about what the viewer draws, for the status bar and the e2e test hook. */
 export interface ViewerStats {
@@ -29,6 +31,12 @@ export interface ViewerStats {
   isolatedClass: number | null;
   heightSlice: [number, number] | null;
   flashing: boolean;
+  /** Faces of the shown mesh scan (0 for point scans); a mesh's histograms count faces. */
+  meshFaces: number;
+  /** Triangles submitted in the last rendered frame. */
+  trianglesDrawn: number;
+  /** Opacity of the per-face label overlay over the mesh texture. */
+  meshOpacity: number;
   camera: { position: [number, number, number]; target: [number, number, number] };
 }
 
@@ -63,6 +71,7 @@ export class ViewerEngine {
   private overlay: THREE.Points | null = null;
   private readonly overlayMaterial = new OverlayMaterial(this.material);
   private view: ScanView | null = null;
+  private meshLayer: MeshLayer | null = null;
   private hidden = new Set<number>();
   private loadToken = 0;
   private frameRequested = false;
@@ -106,6 +115,9 @@ export class ViewerEngine {
       isolatedClass: null,
       heightSlice: null,
       flashing: false,
+      meshFaces: 0,
+      trianglesDrawn: 0,
+      meshOpacity: 0.5,
       camera: { position: [0, 0, 0], target: [0, 0, 0] },
     };
     this.resize();
@@ -127,6 +139,7 @@ export class ViewerEngine {
     this.material.uniforms.spacing!.value = Math.sqrt(footprint / Math.max(1, view.scan.pointCount));
     this.stats = { ...this.stats, scanId: view.scan.id, chunksTotal: view.chunks.length, chunksLoaded: 0, pointsLoaded: 0 };
     if (!sameScan) this.frameAll();
+    if (view.mesh) return this.showMesh(view.mesh, fetchBlob, token);
     let start = 0;
     for (const chunk of view.chunks) {
       const chunkStart = start;
@@ -166,6 +179,7 @@ export class ViewerEngine {
 
   /** Refetches a label layer's blobs (user labels after an edit, undo or redo; predictions after propagation) without reloading geometry. */
   async reloadLabels(fetchBlob: BlobFetcher, layer: 'user' | 'predicted' = 'user'): Promise<void> {
+    if (this.meshLayer) return this.reloadMeshLabels(fetchBlob, layer);
     const token = this.loadToken;
     const attrs = layer === 'user' ? [['labels', Uint16Array] as const] : ([['predicted', Uint16Array], ['confidence', Uint8Array]] as const);
     for (const [name, Kind] of attrs) {
@@ -185,6 +199,7 @@ export class ViewerEngine {
   /** Points whose prediction is `code` (for accepting a class's predictions). */
   predictedIndices(code: number): Uint32Array {
     const out: number[] = [];
+    if (this.meshLayer) this.meshLayer.predicted.forEach((v, f) => v === code && out.push(f));
     for (const c of this.chunks) for (let i = 0; i < c.count; i++) if (c.predicted[i] === code) out.push(c.start + i);
     return Uint32Array.from(out);
   }
@@ -256,6 +271,12 @@ export class ViewerEngine {
     }
     this.stats.overlaySize = indices?.length ?? 0;
     this.stats.overlayKind = indices && indices.length ? kind : 'none';
+    if (this.meshLayer) {
+      // Meshes highlight faces (the indices are face ids) in the mesh's own shader.
+      this.meshLayer.setHighlight(indices && indices.length ? indices : null, OVERLAY_COLORS[kind]);
+      this.requestFrame();
+      return;
+    }
     if (indices && indices.length) {
       const pos = new Float32Array(indices.length * 3);
       let k = 0;
@@ -280,11 +301,13 @@ export class ViewerEngine {
 
   /** The visible point under a canvas position (CSS pixels from the canvas' top-left). */
   pick(x: number, y: number): PickHit | null {
+    if (this.meshLayer) return this.pickFace(this.meshLayer, x, y);
     return pickPoint(this.pickChunks(), this.userCamera(), x, y);
   }
 
   /** Visible points inside a polygon in canvas CSS pixels. */
   selectPolygon(poly: [number, number][]): Uint32Array {
+    if (this.meshLayer) return this.selectFaces(this.meshLayer, poly);
     return selectInPolygon(this.pickChunks(), this.userCamera(), poly);
   }
 
@@ -375,6 +398,88 @@ export class ViewerEngine {
     });
   }
 
+  // ---- mesh scans (meshLayer.ts): faces are the labeled elements, ids are face indices ----
+
+  /** Opacity of the per-face label overlay over the mesh texture (0..1). */
+  setMeshOpacity(opacity: number) {
+    this.meshLayer?.setOpacity(opacity);
+    this.stats.meshOpacity = Math.min(1, Math.max(0, opacity));
+    this.requestFrame();
+  }
+
+  private async showMesh(mesh: MeshView, fetchBlob: BlobFetcher, token: number): Promise<void> {
+    this.stats = { ...this.stats, chunksTotal: 0, chunksLoaded: 0, pointsLoaded: 0 };
+    const data = await fetchMesh(mesh, fetchBlob);
+    if (token !== this.loadToken || this.disposed) return;
+    this.meshLayer = new MeshLayer(data, this.material);
+    this.meshLayer.setOpacity(this.stats.meshOpacity);
+    this.scene.add(this.meshLayer.object);
+    this.stats.meshFaces = this.meshLayer.faceCount;
+    this.updateHistogram();
+    this.requestFrame();
+  }
+
+  private async reloadMeshLabels(fetchBlob: BlobFetcher, layer: 'user' | 'predicted'): Promise<void> {
+    const mesh = this.view?.mesh;
+    const target = this.meshLayer;
+    if (!mesh || !target) return;
+    const parts =
+      layer === 'user'
+        ? ([['labels', mesh.blobs.faceLabels]] as const)
+        : ([
+            ['predicted', mesh.blobs.facePredicted],
+            ['confidence', mesh.blobs.faceConfidence],
+          ] as const);
+    for (const [name, blob] of parts) {
+      if (!blob) continue;
+      const buf = await fetchBlob(blob);
+      if (target !== this.meshLayer) return;
+      target.setLayer(name, name === 'confidence' ? new Uint8Array(buf) : new Uint16Array(buf));
+    }
+    this.updateHistogram();
+    this.requestFrame();
+  }
+
+  private faceFilter(): FaceFilter {
+    return {
+      mode: colorModeIndex(this.stats.colorMode),
+      hidden: this.hidden,
+      isolate: this.stats.isolatedClass,
+      slice: this.stats.heightSlice,
+    };
+  }
+
+  /** Ray-triangle pick against the mesh: the element id is the face index. */
+  private pickFace(mesh: MeshLayer, x: number, y: number): PickHit | null {
+    const w = Math.max(1, this.canvas.clientWidth);
+    const h = Math.max(1, this.canvas.clientHeight);
+    const raycaster = new THREE.Raycaster();
+    raycaster.setFromCamera(new THREE.Vector2((x / w) * 2 - 1, -(y / h) * 2 + 1), this.camera);
+    const hit = mesh.pick(raycaster, this.faceFilter());
+    return hit ? { index: hit.face, position: hit.point, depth: hit.distance } : null;
+  }
+
+  /** Box/lasso on a mesh: the visible faces whose centroid projects inside the polygon. */
+  private selectFaces(mesh: MeshLayer, poly: [number, number][]): Uint32Array {
+    const filter = this.faceFilter();
+    const c = mesh.centroids;
+    const slice = filter.slice;
+    const visible = (f: number) => (!slice || (c[f * 3 + 2]! >= slice[0] && c[f * 3 + 2]! <= slice[1])) && mesh.faceVisible(f, filter);
+    return selectInPolygon([{ start: 0, positions: c, visible }], this.userCamera(), poly);
+  }
+
+  private updateMeshHistogram(mesh: MeshLayer) {
+    const h: Record<string, number> = {};
+    for (const v of mesh.labels) {
+      const key = v === UNLABELED ? 'unlabeled' : String(v);
+      h[key] = (h[key] ?? 0) + 1;
+    }
+    const p: Record<string, number> = {};
+    for (const v of mesh.predicted) if (v !== UNLABELED) p[String(v)] = (p[String(v)] ?? 0) + 1;
+    this.stats.labelHistogram = h;
+    this.stats.predictedHistogram = p;
+  }
+
   /** Height range of the loaded scan (scan frame), for the slice control. */
   heightRange(): [number, number] | null {
     return this.view ? [this.view.scan.boundsMin[2], this.view.scan.boundsMax[2]] : null;
@@ -393,6 +498,7 @@ export class ViewerEngine {
   }
 
   private updateHistogram() {
+    if (this.meshLayer) return this.updateMeshHistogram(this.meshLayer);
     const h: Record<string, number> = {};
     for (const c of this.chunks) {
       const labels = (c.points.geometry.getAttribute('labels') as THREE.BufferAttribute).array as Uint16Array;
@@ -420,6 +526,12 @@ export class ViewerEngine {
       c.points.geometry.dispose();
     }
     this.chunks.length = 0;
+    if (this.meshLayer) {
+      this.scene.remove(this.meshLayer.object);
+      this.meshLayer.dispose();
+      this.meshLayer = null;
+      this.stats.meshFaces = 0;
+    }
     this.setOverlay(null);
     this.requestFrame();
   }
@@ -445,6 +557,7 @@ export class ViewerEngine {
       const info = this.renderer.info.render;
       this.stats.pointsDrawn = info.points;
       this.stats.drawCalls = info.calls;
+      this.stats.trianglesDrawn = info.triangles;
       this.stats.frames++;
       this.stats.camera = {
         position: this.camera.position.toArray() as [number, number, number],

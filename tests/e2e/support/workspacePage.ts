@@ -60,6 +60,27 @@ export class WorkspacePage {
     );
   }
 
+  /** Shows a scan by clicking its entry in the scan list. */
+  async openScan(name: string) {
+    await this.page.locator('.scans button', { hasText: name }).click();
+  }
+
+  /** Waits until a mesh scan's triangles are drawn. */
+  async waitForMesh(scanId: string, timeout = 60_000) {
+    await this.page.waitForFunction(
+      (id) => {
+        const s = (window as unknown as { __scanlabelTest?: { viewer(): ViewerStats } }).__scanlabelTest?.viewer();
+        return !!s && s.scanId === id && s.meshFaces > 0 && s.trianglesDrawn > 0;
+      },
+      scanId,
+      { timeout },
+    );
+  }
+
+  async setMeshOpacity(value: number) {
+    await this.page.getByLabel('Label overlay opacity').fill(String(value));
+  }
+
   async viewFrom(view: 'Top' | 'Front' | 'Side' | 'Reset') {
     await this.page.getByRole('button', { name: view, exact: true }).click();
   }
