@@ -120,7 +120,11 @@ export function App({ client }: { client: ApiClient }) {
       .then((view) => {
         setInProject(view.inProject);
         if (view.inProject) setMode((m) => (m === 'rgb' ? 'labels' : m));
-        return engine.showScan(view, (p) => client.fetchBlob(p));
+        return engine.showScan(
+          view,
+          (p) => client.fetchBlob(p),
+          (p) => client.blobRequest(p),
+        );
       })
       .catch(report);
   }, [client, engine, activeId, report]);
@@ -141,6 +145,14 @@ export function App({ client }: { client: ApiClient }) {
   );
 
   useEffect(() => engine?.setColorMode(mode), [engine, mode]);
+  // ?budget=N sets the LOD point budget, ?edl=0|1 forces eye-dome lighting (tests, benchmarks, slow GPUs).
+  useEffect(() => {
+    if (!engine) return;
+    const q = new URLSearchParams(location.search);
+    const budget = Number(q.get('budget'));
+    if (Number.isFinite(budget) && budget > 0) engine.setPointBudget(budget);
+    if (q.get('edl') === '0' || q.get('edl') === '1') engine.setEdl(q.get('edl') === '1');
+  }, [engine]);
   useEffect(() => {
     engine?.setProjectClasses(classes);
     if (activeClass === null && classes.length > 0) setActiveClass(classes.find((c) => c.hotkey === '1')?.code ?? classes[0]!.code);
@@ -154,7 +166,13 @@ export function App({ client }: { client: ApiClient }) {
         ? await client.call('click.accept', { previewId: pending.previewId, classCode: activeClass })
         : pending.erase
           ? await client.call('labels.applyEdit', { kind: 'erase', scanId: activeId, points: toPointSet(pending.indices) })
-          : await client.call('labels.applyEdit', { kind: 'assign', scanId: activeId, points: toPointSet(pending.indices), classCode: activeClass, source: 'manual' });
+          : await client.call('labels.applyEdit', {
+              kind: 'assign',
+              scanId: activeId,
+              points: toPointSet(pending.indices),
+              classCode: activeClass,
+              source: 'manual',
+            });
     if (!r.ok) return report(r.error.message);
     setPending(null);
   }, [client, pending, activeId, activeClass, report]);
@@ -190,7 +208,14 @@ export function App({ client }: { client: ApiClient }) {
     if (prev) void client.call('click.cancel', { previewId: prev.previewId });
     refreshModel();
     if (!r.ok) return report(r.error.message);
-    setPending({ kind: 'preview', indices: fromBase64U32(r.value.idsBase64), previewId: r.value.previewId, positives, negatives, ms: performance.now() - t0 });
+    setPending({
+      kind: 'preview',
+      indices: fromBase64U32(r.value.idsBase64),
+      previewId: r.value.previewId,
+      positives,
+      negatives,
+      ms: performance.now() - t0,
+    });
   });
 
   const undo = useCallback(() => {
@@ -282,6 +307,14 @@ export function App({ client }: { client: ApiClient }) {
             <button onClick={() => engine?.frameAll()} title="Frame the whole scan">
               Reset
             </button>
+            <button
+              aria-pressed={stats?.edl ?? false}
+              className={stats?.edl ? 'on' : ''}
+              onClick={() => engine?.setEdl(!(stats?.edl ?? false))}
+              title="Eye-dome lighting: shades depth edges (on by default for scans without colour)"
+            >
+              EDL
+            </button>
           </div>
           <button onClick={screenshot} title="Save the view as PNG">
             Screenshot
@@ -347,12 +380,15 @@ export function App({ client }: { client: ApiClient }) {
                   engine?.setOverlay(Uint32Array.of(s.point), 'selection');
                 }}
                 onAcceptAbove={(minConfidence) =>
-                  activeId && client.get('labels.applyEdit', { kind: 'accept', scanId: activeId, fromLayer: 'predicted', minConfidence }).catch(report)
+                  activeId &&
+                  client.get('labels.applyEdit', { kind: 'accept', scanId: activeId, fromLayer: 'predicted', minConfidence }).catch(report)
                 }
                 onAcceptClass={(code) => {
                   const indices = engine?.predictedIndices(code);
                   if (activeId && indices?.length)
-                    client.get('labels.applyEdit', { kind: 'accept', scanId: activeId, fromLayer: 'predicted', points: toPointSet(indices) }).catch(report);
+                    client
+                      .get('labels.applyEdit', { kind: 'accept', scanId: activeId, fromLayer: 'predicted', points: toPointSet(indices) })
+                      .catch(report);
                 }}
               />
             </section>
@@ -371,7 +407,12 @@ export function App({ client }: { client: ApiClient }) {
                     .get('propagation.ground', { scanId: activeId })
                     .then((g) => setPending({ kind: 'selection', indices: fromBase64U32(g.idsBase64) }), report)
                 }
-                onLock={(lock) => activeId && client.call('labels.applyEdit', { kind: lock ? 'lock' : 'unlock', scanId: activeId }).then((r) => !r.ok && report(r.error.message))}
+                onLock={(lock) =>
+                  activeId &&
+                  client
+                    .call('labels.applyEdit', { kind: lock ? 'lock' : 'unlock', scanId: activeId })
+                    .then((r) => !r.ok && report(r.error.message))
+                }
               />
             </section>
           )}
@@ -420,6 +461,22 @@ export function App({ client }: { client: ApiClient }) {
           <SelectionOverlay
             tool={tool}
             onPolygon={(poly) => {
+              // An LOD view has only some points loaded: the core selects over the whole scan.
+              if (engine?.needsCoreSelection() && activeId) {
+                const erase = tool === 'erase';
+                client
+                  .get('scans.selectPolygon', {
+                    scanId: activeId,
+                    camera: engine.userCamera(),
+                    polygon: poly,
+                    filter: engine.selectionFilter(),
+                  })
+                  .then((r) => {
+                    const ids = fromBase64U32(r.idsBase64);
+                    setPending(ids.length ? { kind: 'selection', indices: ids, erase } : null);
+                  }, report);
+                return;
+              }
               const indices = engine?.selectPolygon(poly);
               setPending(indices && indices.length ? { kind: 'selection', indices, erase: tool === 'erase' } : null);
             }}
@@ -446,7 +503,7 @@ export function App({ client }: { client: ApiClient }) {
           <span>{info ? `ScanLabel ${info.version} · ${info.host} host · ${info.platform}` : 'connecting…'}</span>
           <span>
             {stats
-              ? `${stats.meshFaces ? `${fmt(stats.trianglesDrawn)} triangles drawn` : `${fmt(stats.pointsDrawn)} points drawn`} · ${stats.chunksLoaded}/${stats.chunksTotal} chunks · ${stats.webgl2 ? 'WebGL2' : 'no WebGL2'}`
+              ? `${stats.meshFaces ? `${fmt(stats.trianglesDrawn)} triangles drawn` : `${fmt(stats.pointsDrawn)} points drawn`} · ${stats.pointBudget ? `${stats.visibleNodes}/${stats.nodesWanted} nodes · budget ${fmt(stats.pointBudget)}` : `${stats.chunksLoaded}/${stats.chunksTotal} chunks`} · ${stats.webgl2 ? 'WebGL2' : 'no WebGL2'}`
               : ''}
           </span>
         </footer>

@@ -5,6 +5,9 @@ import type { ClassInfo, ScanView } from '../../../common/contracts/scans';
 import { colorModeIndex, LUT_ROW, UNLABELED, type ColorMode } from './colorModes';
 import { pickPoint, selectInPolygon, type PickChunk, type PickHit } from './picking';
 import { OverlayMaterial, PointMaterial } from './pointMaterial';
+import { EdlPass } from './edl';
+import { OctreeLayer, type BlobResolver } from './lod/octreeLayer';
+import type { SelectPolygonParams } from '../../../common/contracts/scans';
 import { fetchMesh, MeshLayer, type FaceFilter } from './meshLayer';
 import type { MeshView } from '../../../common/contracts/scans';
 
@@ -38,6 +41,22 @@ export interface ViewerStats {
   /** Opacity of the per-face label overlay over the mesh texture. */
   meshOpacity: number;
   camera: { position: [number, number, number]; target: [number, number, number] };
+  /** LOD octree scans: loaded nodes drawn in the last frame (0 for chunked scans). */
+  visibleNodes: number;
+  /** LOD: nodes the traversal selected under the budget (drawn once loaded). */
+  nodesWanted: number;
+  /** LOD: nodes held in the GPU cache (visible or not). */
+  nodesCached: number;
+  /** LOD: the point budget (0 for chunked scans, which draw everything). */
+  pointBudget: number;
+  /** Eye-dome lighting on. */
+  edl: boolean;
+  /** CPU time of the last frame: LOD traversal and bookkeeping plus the render call (buffer uploads included), ms. */
+  frameCpuMs: number;
+  /** CPU time of the last LOD update alone (traversal, cache, requests), ms. */
+  lodUpdateMs: number;
+  /** LOD: what the node-decoder workers did so far (bytes and points, summed worker ms of fetch + decode). */
+  decoded: { nodes: number; points: number; bytes: number; workerMs: number; decodeMs: number } | null;
 }
 
 export type BlobFetcher = (path: string) => Promise<ArrayBuffer>;
@@ -71,6 +90,12 @@ export class ViewerEngine {
   private overlay: THREE.Points | null = null;
   private readonly overlayMaterial = new OverlayMaterial(this.material);
   private view: ScanView | null = null;
+  private lod: OctreeLayer | null = null;
+  private readonly edl = new EdlPass();
+  /** null: automatic (on for scans without colour). */
+  private edlMode: boolean | null = null;
+  private pointBudgetOverride: number | null = null;
+  private overlayIds: { ids: Uint32Array; kind: 'preview' | 'selection'; visibleKey: string } | null = null;
   private meshLayer: MeshLayer | null = null;
   private hidden = new Set<number>();
   private loadToken = 0;
@@ -119,12 +144,20 @@ export class ViewerEngine {
       trianglesDrawn: 0,
       meshOpacity: 0.5,
       camera: { position: [0, 0, 0], target: [0, 0, 0] },
+      visibleNodes: 0,
+      nodesWanted: 0,
+      nodesCached: 0,
+      pointBudget: 0,
+      edl: false,
+      frameCpuMs: 0,
+      lodUpdateMs: 0,
+      decoded: null,
     };
     this.resize();
   }
 
   /** Replaces the shown scan; chunks stream in and appear as they arrive. */
-  async showScan(view: ScanView, fetchBlob: BlobFetcher): Promise<void> {
+  async showScan(view: ScanView, fetchBlob: BlobFetcher, resolveBlob: BlobResolver | null = null): Promise<void> {
     const token = ++this.loadToken;
     const sameScan = this.view?.scan.id === view.scan.id;
     this.clear();
@@ -140,6 +173,7 @@ export class ViewerEngine {
     this.stats = { ...this.stats, scanId: view.scan.id, chunksTotal: view.chunks.length, chunksLoaded: 0, pointsLoaded: 0 };
     if (!sameScan) this.frameAll();
     if (view.mesh) return this.showMesh(view.mesh, fetchBlob, token);
+    if (view.octree) return this.showOctree(view, fetchBlob, resolveBlob, token);
     let start = 0;
     for (const chunk of view.chunks) {
       const chunkStart = start;
@@ -165,7 +199,10 @@ export class ViewerEngine {
       geometry.setAttribute('intensity', new THREE.BufferAttribute(new Uint16Array(inten), 1));
       const predicted = pred ? new Uint16Array(pred) : new Uint16Array(chunk.pointCount).fill(UNLABELED);
       geometry.setAttribute('predicted', new THREE.BufferAttribute(predicted, 1));
-      geometry.setAttribute('confidence', new THREE.BufferAttribute(conf ? new Uint8Array(conf) : new Uint8Array(chunk.pointCount), 1, true));
+      geometry.setAttribute(
+        'confidence',
+        new THREE.BufferAttribute(conf ? new Uint8Array(conf) : new Uint8Array(chunk.pointCount), 1, true),
+      );
       geometry.boundingSphere = new THREE.Sphere(...this.boundsSphere());
       const points = new THREE.Points(geometry, this.material);
       this.scene.add(points);
@@ -180,8 +217,19 @@ export class ViewerEngine {
   /** Refetches a label layer's blobs (user labels after an edit, undo or redo; predictions after propagation) without reloading geometry. */
   async reloadLabels(fetchBlob: BlobFetcher, layer: 'user' | 'predicted' = 'user'): Promise<void> {
     if (this.meshLayer) return this.reloadMeshLabels(fetchBlob, layer);
+    if (this.lod) {
+      await this.lod.reloadLabels(layer);
+      this.updateHistogram();
+      return this.requestFrame();
+    }
     const token = this.loadToken;
-    const attrs = layer === 'user' ? [['labels', Uint16Array] as const] : ([['predicted', Uint16Array], ['confidence', Uint8Array]] as const);
+    const attrs =
+      layer === 'user'
+        ? [['labels', Uint16Array] as const]
+        : ([
+            ['predicted', Uint16Array],
+            ['confidence', Uint8Array],
+          ] as const);
     for (const [name, Kind] of attrs) {
       const fresh = await Promise.all(this.chunks.map((c) => (c.blobs[name] ? fetchBlob(c.blobs[name]) : Promise.resolve(null))));
       if (token !== this.loadToken) return;
@@ -199,6 +247,7 @@ export class ViewerEngine {
   /** Points whose prediction is `code` (for accepting a class's predictions). */
   predictedIndices(code: number): Uint32Array {
     const out: number[] = [];
+    for (const n of this.lod?.visibleNodes() ?? []) for (let i = 0; i < n.ids.length; i++) if (n.predicted[i] === code) out.push(n.ids[i]!);
     if (this.meshLayer) this.meshLayer.predicted.forEach((v, f) => v === code && out.push(f));
     for (const c of this.chunks) for (let i = 0; i < c.count; i++) if (c.predicted[i] === code) out.push(c.start + i);
     return Uint32Array.from(out);
@@ -277,6 +326,8 @@ export class ViewerEngine {
       this.requestFrame();
       return;
     }
+    this.overlayIds = this.lod && indices && indices.length ? { ids: indices, kind, visibleKey: '' } : null;
+    if (this.overlayIds) return this.refreshLodOverlay();
     if (indices && indices.length) {
       const pos = new Float32Array(indices.length * 3);
       let k = 0;
@@ -365,7 +416,7 @@ export class ViewerEngine {
 
   /** The current frame as a PNG data URL (the drawing buffer is preserved for this). */
   screenshot(): string {
-    this.renderer.render(this.scene, this.camera);
+    this.renderFrame();
     return this.canvas.toDataURL('image/png');
   }
 
@@ -377,6 +428,7 @@ export class ViewerEngine {
     this.material.lut.dispose();
     this.material.dispose();
     this.overlayMaterial.dispose();
+    this.edl.dispose();
     this.renderer.dispose();
   }
 
@@ -387,14 +439,21 @@ export class ViewerEngine {
     const slice = this.stats.heightSlice;
     const isolate = this.stats.isolatedClass;
     const labelModes = mode === 'labels' || mode === 'predicted';
-    return this.chunks.map((c) => {
+    const sources: { start: number; positions: Float32Array; labels: Uint16Array | null; predicted: Uint16Array; ids?: Uint32Array }[] =
+      this.lod ? this.lod.visibleNodes() : this.chunks;
+    return sources.map((c) => {
       const tests: ((i: number) => boolean)[] = [];
       const labels = c.labels;
       if (mode === 'unlabeled' && labels) tests.push((i) => labels[i] === UNLABELED);
       if (labelModes && hidden.size > 0 && labels) tests.push((i) => !hidden.has(labels[i]!));
       if (labelModes && isolate !== null && labels) tests.push((i) => (labels[i] !== UNLABELED ? labels[i] : c.predicted[i]) === isolate);
       if (slice) tests.push((i) => c.positions[i * 3 + 2]! >= slice[0] && c.positions[i * 3 + 2]! <= slice[1]);
-      return { start: c.start, positions: c.positions, visible: tests.length ? (i: number) => tests.every((t) => t(i)) : null };
+      return {
+        start: c.start,
+        positions: c.positions,
+        ...(c.ids ? { ids: c.ids } : {}),
+        visible: tests.length ? (i: number) => tests.every((t) => t(i)) : null,
+      };
     });
   }
 
@@ -480,6 +539,128 @@ export class ViewerEngine {
     this.stats.predictedHistogram = p;
   }
 
+  // ---- LOD octree scans (lod/octreeLayer.ts): ids are the nodes' original point indices ----
+
+  /** Points drawn at most for octree scans (issue 7: 2 M by default); applies to the current and later scans. */
+  setPointBudget(points: number) {
+    this.pointBudgetOverride = Math.max(1_000, Math.floor(points));
+    this.lod?.setPointBudget(this.pointBudgetOverride);
+    this.stats.pointBudget = this.lod ? this.lod.pointBudget : 0;
+    this.requestFrame();
+  }
+
+  /** Eye-dome lighting: true/false, or null for automatic (on for scans without colour). */
+  setEdl(mode: boolean | null) {
+    this.edlMode = mode;
+    this.requestFrame();
+  }
+
+  /** True when the scan is drawn from its LOD octree. */
+  isLod(): boolean {
+    return this.lod !== null;
+  }
+
+  /** True when a polygon selection must run in the core (scans.selectPolygon): an LOD view that does not hold every point in view. */
+  needsCoreSelection(): boolean {
+    return this.lod !== null && !this.lod.stats.complete;
+  }
+
+  /** What the viewer hides, for a selection done in the core (scans.selectPolygon). */
+  selectionFilter(): NonNullable<SelectPolygonParams['filter']> {
+    const mode = this.stats.colorMode;
+    const labelModes = mode === 'labels' || mode === 'predicted';
+    return {
+      ...(this.stats.heightSlice ? { heightSlice: this.stats.heightSlice } : {}),
+      ...(labelModes && this.hidden.size > 0 ? { hiddenClasses: [...this.hidden] } : {}),
+      ...(labelModes && this.stats.isolatedClass !== null ? { isolate: this.stats.isolatedClass } : {}),
+      ...(mode === 'unlabeled' ? { unlabeledOnly: true } : {}),
+    };
+  }
+
+  /** Decode throughput of the node workers so far (benchmarks). */
+  decodeStats() {
+    return this.lod?.decodeStats ?? null;
+  }
+
+  private async showOctree(view: ScanView, fetchBlob: BlobFetcher, resolveBlob: BlobResolver | null, token: number): Promise<void> {
+    this.stats = { ...this.stats, chunksTotal: 1, chunksLoaded: 0, pointsLoaded: 0 };
+    const layer = await OctreeLayer.open({
+      info: view.octree!,
+      material: this.material,
+      scene: this.scene,
+      fetchBlob,
+      resolveBlob,
+      withLabels: view.inProject,
+      onChange: () => this.requestFrame(),
+    });
+    if (token !== this.loadToken || this.disposed) return layer.dispose();
+    if (this.pointBudgetOverride !== null) layer.setPointBudget(this.pointBudgetOverride);
+    this.lod = layer;
+    this.requestFrame();
+  }
+
+  private edlOn(): boolean {
+    if (this.meshLayer || !this.view) return false;
+    if (this.edlMode !== null) return this.edlMode;
+    return this.lod ? !this.lod.hasColor : !this.view.scan.attributes.some((a) => a.name === 'color');
+  }
+
+  /** One frame: the LOD update (traversal, cache, requests, new buffers), then the scene, through eye-dome lighting when on. */
+  private renderFrame(): { points: number; calls: number; triangles: number } {
+    const t0 = performance.now();
+    if (this.lod) {
+      const more = this.lod.update(this.camera, Math.max(1, this.canvas.clientHeight));
+      const s = this.lod.stats;
+      this.stats.visibleNodes = s.visibleNodes;
+      this.stats.nodesWanted = s.nodesWanted;
+      this.stats.nodesCached = s.nodesCached;
+      this.stats.pointBudget = this.lod.pointBudget;
+      this.stats.lodUpdateMs = s.updateMs;
+      this.stats.decoded = this.lod.decodeStats ? { ...this.lod.decodeStats } : null;
+      this.stats.chunksTotal = s.nodesWanted;
+      this.stats.chunksLoaded = s.visibleNodes;
+      this.stats.pointsLoaded = s.pointsVisible;
+      this.updateHistogram();
+      if (this.overlayIds) this.refreshLodOverlay(false);
+      if (more) this.requestFrame();
+    }
+    const edl = this.edlOn();
+    this.stats.edl = edl;
+    let info: { points: number; calls: number; triangles: number };
+    if (edl) {
+      const r = this.edl.render(this.renderer, this.scene, this.camera);
+      info = { ...r, triangles: 0 };
+    } else {
+      this.renderer.render(this.scene, this.camera);
+      const i = this.renderer.info.render;
+      info = { points: i.points, calls: i.calls, triangles: i.triangles };
+    }
+    this.stats.frameCpuMs = performance.now() - t0;
+    return info;
+  }
+
+  /** Rebuilds the LOD overlay from its ids when the drawn node set changed (ids not loaded are not shown). */
+  private refreshLodOverlay(request = true) {
+    const o = this.overlayIds;
+    if (!o || !this.lod) return;
+    const key = this.lod.visibleNodes().length + ':' + this.lod.stats.pointsVisible;
+    if (!request && key === o.visibleKey) return;
+    o.visibleKey = key;
+    if (this.overlay) {
+      this.scene.remove(this.overlay);
+      this.overlay.geometry.dispose();
+      this.overlay = null;
+    }
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute('position', new THREE.BufferAttribute(this.lod.positionsOf(o.ids), 3));
+    this.overlayMaterial.setTint(OVERLAY_COLORS[o.kind]);
+    this.overlay = new THREE.Points(geometry, this.overlayMaterial);
+    this.overlay.frustumCulled = false;
+    this.overlay.renderOrder = 1;
+    this.scene.add(this.overlay);
+    if (request) this.requestFrame();
+  }
+
   /** Height range of the loaded scan (scan frame), for the slice control. */
   heightRange(): [number, number] | null {
     return this.view ? [this.view.scan.boundsMin[2], this.view.scan.boundsMax[2]] : null;
@@ -498,6 +679,12 @@ export class ViewerEngine {
   }
 
   private updateHistogram() {
+    if (this.lod) {
+      const h = this.lod.histograms();
+      this.stats.labelHistogram = h.labels;
+      this.stats.predictedHistogram = h.predicted;
+      return;
+    }
     if (this.meshLayer) return this.updateMeshHistogram(this.meshLayer);
     const h: Record<string, number> = {};
     for (const c of this.chunks) {
@@ -526,6 +713,11 @@ export class ViewerEngine {
       c.points.geometry.dispose();
     }
     this.chunks.length = 0;
+    if (this.lod) {
+      this.lod.dispose();
+      this.lod = null;
+      this.stats = { ...this.stats, visibleNodes: 0, nodesWanted: 0, nodesCached: 0, pointBudget: 0 };
+    }
     if (this.meshLayer) {
       this.scene.remove(this.meshLayer.object);
       this.meshLayer.dispose();
@@ -543,7 +735,8 @@ export class ViewerEngine {
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
     // Pixels per world unit at depth 1, for the adaptive point size.
-    this.material.uniforms.projScale!.value = (h * this.renderer.getPixelRatio()) / (2 * Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2)));
+    this.material.uniforms.projScale!.value =
+      (h * this.renderer.getPixelRatio()) / (2 * Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2)));
     this.requestFrame();
   }
 
@@ -553,8 +746,7 @@ export class ViewerEngine {
     requestAnimationFrame(() => {
       this.frameRequested = false;
       if (this.disposed) return;
-      this.renderer.render(this.scene, this.camera);
-      const info = this.renderer.info.render;
+      const info = this.renderFrame();
       this.stats.pointsDrawn = info.points;
       this.stats.drawCalls = info.calls;
       this.stats.trianglesDrawn = info.triangles;

@@ -139,4 +139,28 @@ export class WorkspacePage {
     await this.page.mouse.move(x + dx, y + dy, { steps: 8 });
     await this.page.mouse.up();
   }
+
+  /** Mouse-wheel zoom at a position given as fractions of the canvas (negative deltaY zooms in). */
+  async wheelAt(fx: number, fy: number, deltaY: number, steps = 1) {
+    const box = (await this.page.getByTestId('viewer-canvas').boundingBox())!;
+    await this.page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+    for (let i = 0; i < steps; i++) await this.page.mouse.wheel(0, deltaY);
+  }
+
+  /** Waits until an LOD view has loaded every node its traversal wants, and returns the stats. */
+  async waitForLodSettled(scanId: string, timeout = 60_000): Promise<ViewerStats> {
+    await this.page.waitForFunction(
+      (id) => {
+        const s = (window as unknown as { __scanlabelTest?: { viewer(): ViewerStats } }).__scanlabelTest?.viewer();
+        return !!s && s.scanId === id && s.nodesWanted > 0 && s.visibleNodes === s.nodesWanted && s.pointsDrawn > 0;
+      },
+      scanId,
+      { timeout },
+    );
+    return this.viewerStats();
+  }
+
+  async toggleEdl() {
+    await this.page.getByRole('button', { name: 'EDL', exact: true }).click();
+  }
 }

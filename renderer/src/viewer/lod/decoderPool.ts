@@ -8,8 +8,10 @@ export interface DecodeStats {
   nodes: number;
   points: number;
   bytes: number;
-  /** Sum of per-node worker times (fetch + decode), ms. */
+  /** Sum of per-node request times in the workers (fetch + decode; requests overlap), ms. */
   workerMs: number;
+  /** Sum of the decode step alone (splitting the blob into attribute arrays), ms. */
+  decodeMs: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export class DecoderPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private turn = 0;
-  readonly stats: DecodeStats = { nodes: 0, points: 0, bytes: 0, workerMs: 0 };
+  readonly stats: DecodeStats = { nodes: 0, points: 0, bytes: 0, workerMs: 0, decodeMs: 0 };
 
   constructor(size = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1))) {
     for (let i = 0; i < size; i++) {
@@ -38,6 +40,7 @@ export class DecoderPool {
             this.stats.points += r.node.pointCount;
             this.stats.bytes += r.bytes;
             this.stats.workerMs += r.ms;
+            this.stats.decodeMs += r.decodeMs;
           }
           p.resolve(r);
         }

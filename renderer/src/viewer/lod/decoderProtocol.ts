@@ -18,6 +18,6 @@ export type DecodeRequest =
   | { kind: 'labels'; id: number; labels?: BlobSource; predicted?: BlobSource; confidence?: BlobSource };
 
 export type DecodeResponse =
-  | { kind: 'node'; id: number; node: DecodedNode; bytes: number; ms: number }
+  | { kind: 'node'; id: number; node: DecodedNode; bytes: number; ms: number; decodeMs: number }
   | { kind: 'labels'; id: number; labels: Uint16Array | null; predicted: Uint16Array | null; confidence: Uint8Array | null }
   | { kind: 'error'; id: number; message: string };

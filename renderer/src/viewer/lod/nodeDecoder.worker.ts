@@ -35,9 +35,14 @@ scope.onmessage = (e) => {
         return;
       }
       const blob = (await load(req.node))!;
+      const t1 = performance.now();
       const node: DecodedNode = { ...decodeNodeBlob(req.attributes, req.pointCount, blob), labels: l, predicted: p, confidence: c };
+      const decodeMs = performance.now() - t1;
       const transfer = [node.position, node.color, node.intensity, node.classification, node.index].map((x) => x.buffer as ArrayBuffer);
-      scope.postMessage({ kind: 'node', id: req.id, node, bytes: blob.byteLength, ms: performance.now() - t0 }, [...transfer, ...extra]);
+      scope.postMessage({ kind: 'node', id: req.id, node, bytes: blob.byteLength, ms: performance.now() - t0, decodeMs }, [
+        ...transfer,
+        ...extra,
+      ]);
     } catch (err) {
       scope.postMessage({ kind: 'error', id: req.id, message: err instanceof Error ? err.message : String(err) }, []);
     }

@@ -47,6 +47,8 @@ export interface LodFrameStats {
   /** Traversal + cache bookkeeping + buffer creation of the last update, ms. */
   updateMs: number;
   budgetReached: boolean;
+  /** Every point in the view is loaded and drawn (no node cut by the budget or by size): picking and selection can run here. */
+  complete: boolean;
 }
 
 const MAX_IN_FLIGHT = 8;
@@ -84,6 +86,7 @@ export class OctreeLayer {
     loading: 0,
     updateMs: 0,
     budgetReached: false,
+    complete: false,
   };
 
   private constructor(
@@ -203,6 +206,7 @@ export class OctreeLayer {
       loading: this.loading.size,
       updateMs: performance.now() - t0,
       budgetReached: result.budgetReached,
+      complete: result.complete && visibleNodes === this.visible.length,
     };
     return this.arrived.length > 0;
   }

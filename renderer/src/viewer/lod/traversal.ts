@@ -22,6 +22,8 @@ export interface TraversalResult {
   points: number;
   /** True when a node was left out because the budget was reached. */
   budgetReached: boolean;
+  /** True when every node in the frustum was selected (nothing cut by the budget or by screen size). */
+  complete: boolean;
 }
 
 /** Frustum planes (a, b, c, d; inside when a x + b y + c z + d >= 0) from a column-major view-projection matrix. */
@@ -87,11 +89,13 @@ export function traverse(root: LodNode, cam: TraversalCamera, options: Traversal
   const nodes: LodNode[] = [];
   let points = 0;
   let budgetReached = false;
+  let complete = true;
   if (boxInFrustum(planes, root.min, root.size)) heap.push(root, screenSize(root, cam));
   while (heap.size > 0) {
     const node = heap.pop()!;
     if (points + node.pointCount > options.pointBudget) {
       budgetReached = true;
+      complete = false;
       break;
     }
     nodes.push(node);
@@ -99,12 +103,15 @@ export function traverse(root: LodNode, cam: TraversalCamera, options: Traversal
     for (const child of node.children) {
       if (!boxInFrustum(planes, child.min, child.size)) continue;
       const s = screenSize(child, cam);
-      if (s < options.minNodePixels) continue;
+      if (s < options.minNodePixels) {
+        complete = false;
+        continue;
+      }
       // A child never outranks its parent: parents are always loaded and drawn first.
       heap.push(child, Math.min(s, heap.lastPopped));
     }
   }
-  return { nodes, points, budgetReached };
+  return { nodes, points, budgetReached, complete };
 }
 
 class NodeHeap {
