@@ -9,15 +9,7 @@ import type { AttributeType } from '../../../common/contracts/scans';
  * Importers that must reproduce the file's exact coordinates (LAS export) also keep the integer
  * records and scale/offset in `source`.
  */
-export type TypedArray =
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | Float32Array
-  | Float64Array;
+export type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 export interface ScanAttribute {
   name: string;
@@ -84,6 +76,28 @@ export interface Scan {
 export interface SourceDetails {
   format: string;
   [key: string]: unknown;
+}
+
+/** A zeroed typed array of an attribute type: the one allocator every reader uses. */
+export function allocateAttribute(type: AttributeType, length: number): TypedArray {
+  switch (type) {
+    case 'uint8':
+      return new Uint8Array(length);
+    case 'uint16':
+      return new Uint16Array(length);
+    case 'uint32':
+      return new Uint32Array(length);
+    case 'int8':
+      return new Int8Array(length);
+    case 'int16':
+      return new Int16Array(length);
+    case 'int32':
+      return new Int32Array(length);
+    case 'float32':
+      return new Float32Array(length);
+    case 'float64':
+      return new Float64Array(length);
+  }
 }
 
 export function attribute(scan: Scan, name: string): ScanAttribute | undefined {

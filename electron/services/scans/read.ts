@@ -5,7 +5,7 @@ import type { AttributeInfo } from '../../../common/contracts/scans';
 import { BadInputError } from '../errors';
 import { formatModules } from './formats/registry';
 import type { OpenOptions, ReadOptions, ScanReader } from './formats/types';
-import type { LabelLayerData, Scan, ScanAttribute, TypedArray } from './model';
+import { allocateAttribute, type LabelLayerData, type Scan, type ScanAttribute, type TypedArray } from './model';
 
 /** Bytes handed to each module's `sniff`. */
 export const SNIFF_BYTES = 4096;
@@ -49,26 +49,6 @@ export async function openScan(path: string, options?: OpenOptions): Promise<Sca
   throw new BadInputError(basename(path), `unknown scan format (supported extensions: ${supported || 'none registered'})`, { byte: 0 });
 }
 
-function allocate(type: ScanAttribute['type'], n: number): TypedArray {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(n);
-    case 'int8':
-      return new Int8Array(n);
-    case 'uint16':
-      return new Uint16Array(n);
-    case 'int16':
-      return new Int16Array(n);
-    case 'uint32':
-      return new Uint32Array(n);
-    case 'int32':
-      return new Int32Array(n);
-    case 'float32':
-      return new Float32Array(n);
-    case 'float64':
-      return new Float64Array(n);
-  }
-}
 
 /** Per-point buffers that grow if a reader yields more points than its header announced. */
 class Columns {
@@ -81,7 +61,7 @@ class Columns {
     infos: AttributeInfo[],
   ) {
     this.positions = new Float32Array(capacity * 3);
-    this.attrs = infos.map((info) => ({ info, values: allocate(info.type, capacity * info.components) }));
+    this.attrs = infos.map((info) => ({ info, values: allocateAttribute(info.type, capacity * info.components) }));
   }
 
   append(start: number, count: number, positions: Float32Array, attributes: ScanAttribute[]): void {
@@ -100,7 +80,7 @@ class Columns {
     p.set(this.positions);
     this.positions = p;
     for (const a of this.attrs) {
-      const v = allocate(a.info.type, capacity * a.info.components);
+      const v = allocateAttribute(a.info.type, capacity * a.info.components);
       v.set(a.values as never);
       a.values = v;
     }

@@ -1,4 +1,5 @@
 import type { VoxelGrid } from '../spatial/grid';
+import { addShiftedMoments } from '../../../../common/geometry/moments';
 import { symmetricEigen3 } from './eigen3';
 
 /** Shape descriptors of one neighbourhood scale, per voxel cell. */
@@ -82,21 +83,7 @@ export function cellShapes(grid: VoxelGrid, positions: Float32Array): CellShape 
     const dx = (grid.cellI[nb]! - ci) * cs;
     const dy = (grid.cellJ[nb]! - cj) * cs;
     const dz = (grid.cellK[nb]! - ck) * cs;
-    const o = nb * 10;
-    const w = m[o]!;
-    const sx = m[o + 1]!;
-    const sy = m[o + 2]!;
-    const sz = m[o + 3]!;
-    acc[0]! += w;
-    acc[1]! += sx + w * dx;
-    acc[2]! += sy + w * dy;
-    acc[3]! += sz + w * dz;
-    acc[4]! += m[o + 4]! + 2 * dx * sx + w * dx * dx;
-    acc[5]! += m[o + 5]! + dx * sy + dy * sx + w * dx * dy;
-    acc[6]! += m[o + 6]! + dx * sz + dz * sx + w * dx * dz;
-    acc[7]! += m[o + 7]! + 2 * dy * sy + w * dy * dy;
-    acc[8]! += m[o + 8]! + dy * sz + dz * sy + w * dy * dz;
-    acc[9]! += m[o + 9]! + 2 * dz * sz + w * dz * dz;
+    addShiftedMoments(acc, m, nb, dx, dy, dz);
   };
   for (let c = 0; c < cells; c++) {
     acc.fill(0);

@@ -1,4 +1,5 @@
 import type { Vec3 } from '../../../../common/geometry/camera';
+import { addShiftedMoments } from '../../../../common/geometry/moments';
 import { VoxelGrid } from '../spatial/voxelGrid';
 import { heightAboveGround, type GroundOptions } from './ground';
 import { smallestEigenvector } from './eigen';
@@ -120,21 +121,7 @@ export class SceneGeometry implements PointSource {
         const dx = (g.cellI[nb]! - ci) * cs;
         const dy = (g.cellJ[nb]! - cj) * cs;
         const dz = (g.cellK[nb]! - ck) * cs;
-        const o = nb * 10;
-        const w = m[o]!;
-        const sx = m[o + 1]!;
-        const sy = m[o + 2]!;
-        const sz = m[o + 3]!;
-        acc[0]! += w;
-        acc[1]! += sx + w * dx;
-        acc[2]! += sy + w * dy;
-        acc[3]! += sz + w * dz;
-        acc[4]! += m[o + 4]! + 2 * dx * sx + w * dx * dx;
-        acc[5]! += m[o + 5]! + dx * sy + dy * sx + w * dx * dy;
-        acc[6]! += m[o + 6]! + dx * sz + dz * sx + w * dx * dz;
-        acc[7]! += m[o + 7]! + 2 * dy * sy + w * dy * dy;
-        acc[8]! += m[o + 8]! + dy * sz + dz * sy + w * dy * dz;
-        acc[9]! += m[o + 9]! + 2 * dz * sz + w * dz * dz;
+        addShiftedMoments(acc, m, nb, dx, dy, dz);
       });
       const w = acc[0]!;
       const mx = acc[1]! / w;

@@ -1,5 +1,5 @@
 import type { AttributeInfo } from '../../../../../common/contracts/scans';
-import type { ScanAttribute, TypedArray } from '../../model';
+import { allocateAttribute, type ScanAttribute, type TypedArray } from '../../model';
 import { extraBytesAttributeType, type ExtraBytesDescriptor } from './extra-bytes';
 import type { Vec3 } from './header';
 import type { PointFormat } from './point-format';
@@ -194,7 +194,7 @@ function decodeExtraBytes(raw: Uint8Array, dv: DataView, count: number, rl: numb
   const read = elementReader(d.rawType, dv);
   const scaled = d.scale !== null || d.offset !== null;
   const type = extraBytesAttributeType(d);
-  const out = allocate(type, count * c);
+  const out = allocateAttribute(type, count * c);
   for (let k = 0; k < c; k++) {
     const s = d.scale?.[k] ?? 1;
     const off = d.offset?.[k] ?? 0;
@@ -232,23 +232,3 @@ function elementReader(type: NonNullable<ExtraBytesDescriptor['rawType']>, dv: D
   }
 }
 
-function allocate(type: ScanAttribute['type'], n: number): TypedArray {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(n);
-    case 'int8':
-      return new Int8Array(n);
-    case 'uint16':
-      return new Uint16Array(n);
-    case 'int16':
-      return new Int16Array(n);
-    case 'uint32':
-      return new Uint32Array(n);
-    case 'int32':
-      return new Int32Array(n);
-    case 'float32':
-      return new Float32Array(n);
-    case 'float64':
-      return new Float64Array(n);
-  }
-}

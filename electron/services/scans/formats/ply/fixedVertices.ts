@@ -1,6 +1,6 @@
 import { BadInputError } from '../../../errors';
 import type { BoundsAccumulator } from '../stream/bounds';
-import { allocate } from '../stream/chunkBuilder';
+import { allocateAttribute } from '../../model';
 import type { FileSource } from '../stream/fileSource';
 import type { PointChunk } from '../types';
 import { SCALAR_BYTES } from './header';
@@ -175,7 +175,7 @@ export async function* fixedVertexChunks(
   for (let first = 0; first < total; first += capacity) {
     const n = Math.min(capacity, total - first);
     const positions = new Float32Array(n * 3);
-    const columns = attributes.map((a) => allocate(a.type, n * a.components));
+    const columns = attributes.map((a) => allocateAttribute(a.type, n * a.components));
     for await (const b of blocks(src, layout, start, first, first + n, scratch.length)) {
       const count = b.count;
       const base = b.first - first;

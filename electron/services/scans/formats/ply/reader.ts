@@ -4,10 +4,10 @@ import { readFile } from 'node:fs/promises';
 import type { AttributeInfo } from '../../../../../common/contracts/scans';
 import { BadInputError } from '../../../errors';
 import { decodeImage } from '../../images';
-import type { LabelLayerData, ScanAttribute, ScanMesh, ScanTexture } from '../../model';
+import { allocateAttribute, type LabelLayerData, type ScanAttribute, type ScanMesh, type ScanTexture } from '../../model';
 import type { OpenOptions, PointChunk, ReadOptions, ScanInfo, ScanReader } from '../types';
 import { BoundsAccumulator, checkedOrigin } from '../stream/bounds';
-import { ChunkBuilder, allocate, chunkCapacity } from '../stream/chunkBuilder';
+import { ChunkBuilder, chunkCapacity } from '../stream/chunkBuilder';
 import { FileSource } from '../stream/fileSource';
 import { isLabelName } from '../stream/labels';
 import { writeAttributes } from './attributes';
@@ -160,7 +160,7 @@ class PlyReader implements ScanReader {
     const faceTexture = textures.list.length > 0 && (hasUvs || hasTexnumber) ? new Int16Array(triangles).fill(-1) : null;
     const faceAttributes: ScanAttribute[] = (polygons?.mapping?.attributes ?? []).map((a) => ({
       ...a,
-      values: allocate(a.type, triangles * a.components),
+      values: allocateAttribute(a.type, triangles * a.components),
     }));
     const columns = faceAttributes.map((a) => a.values);
     const vertexCount = this.info.pointCount;

@@ -1,27 +1,7 @@
-import type { AttributeInfo, AttributeType } from '../../../../../common/contracts/scans';
-import type { ScanAttribute, TypedArray } from '../../model';
+import type { AttributeInfo } from '../../../../../common/contracts/scans';
+import { allocateAttribute, type ScanAttribute, type TypedArray } from '../../model';
 import type { PointChunk } from '../types';
 
-export function allocate(type: AttributeType, length: number): TypedArray {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(length);
-    case 'uint16':
-      return new Uint16Array(length);
-    case 'uint32':
-      return new Uint32Array(length);
-    case 'int8':
-      return new Int8Array(length);
-    case 'int16':
-      return new Int16Array(length);
-    case 'int32':
-      return new Int32Array(length);
-    case 'float32':
-      return new Float32Array(length);
-    case 'float64':
-      return new Float64Array(length);
-  }
-}
 
 /**
  * Collects streamed points into fixed-capacity PointChunks. Parsers push points from synchronous
@@ -44,7 +24,7 @@ export class ChunkBuilder {
     private readonly capacity: number,
   ) {
     this.positions = new Float32Array(capacity * 3);
-    this.columns = specs.map((s) => allocate(s.type, capacity * s.components));
+    this.columns = specs.map((s) => allocateAttribute(s.type, capacity * s.components));
   }
 
   /** Adds one point; returns its index in the current chunk so callers fill `columns[a][i * components + c]`. */
@@ -82,7 +62,7 @@ export class ChunkBuilder {
 
   private fresh(): void {
     this.positions = new Float32Array(this.capacity * 3);
-    this.columns = this.specs.map((s) => allocate(s.type, this.capacity * s.components));
+    this.columns = this.specs.map((s) => allocateAttribute(s.type, this.capacity * s.components));
     this.handedOut = false;
   }
 
