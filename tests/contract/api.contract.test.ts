@@ -1,48 +1,16 @@
+import { inMemoryHarness, waitFor, webSocketHarness, type Harness } from './support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { JobInfo } from '../../common/contracts/jobs';
-import { createCore, type Core } from '../../electron/services/core/core';
-import { startHostServer, type HostServer } from '../../electron/host/httpServer';
-import { ApiClient } from '../../renderer/src/platform/apiClient';
-import { InMemoryTransport } from '../../renderer/src/platform/transports/memory';
-import { WebSocketTransport, type WebSocketCtor } from '../../renderer/src/platform/transports/websocket';
 
 /**
  * One contract suite, run against every transport a client can use: what the API promises must not
  * depend on the pipe. (Electron IPC reuses the same validation in main; it needs the Electron binary.)
  */
-interface Harness {
-  client: ApiClient;
-  close(): Promise<void>;
-}
 
 const DEMO_POINTS = 20_000;
-
-async function inMemory(): Promise<Harness> {
-  const core = createCore({ host: 'memory', projectDir: null, demo: { seed: 3, points: DEMO_POINTS }, validateResults: true });
-  await core.ready;
-  return { client: new ApiClient(new InMemoryTransport(core)), close: () => core.close() };
-}
-
-async function overWebSocket(): Promise<Harness> {
-  const core: Core = createCore({ host: 'http', projectDir: null, demo: { seed: 3, points: DEMO_POINTS }, validateResults: true });
-  await core.ready;
-  const rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-renderer-'));
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
-  const server: HostServer = await startHostServer({ core, port: 0, rendererDir });
-  const transport = new WebSocketTransport(`http://127.0.0.1:${server.port}/`, server.token, WebSocket as unknown as WebSocketCtor);
-  return {
-    client: new ApiClient(transport),
-    async close() {
-      transport.close();
-      await server.close();
-      await core.close();
-    },
-  };
-}
+const demo = { projectDir: null, demo: { seed: 3, points: DEMO_POINTS } };
+const inMemory = () => inMemoryHarness(demo);
+const overWebSocket = () => webSocketHarness(demo);
 
 const transports: [string, () => Promise<Harness>][] = [
   ['in-memory', inMemory],
@@ -135,13 +103,3 @@ describe.each(transports)('API contract over %s', (_name, make) => {
     expect((await h.client.get('scans.list', {})).map((s) => s.id)).not.toContain('demo-10');
   });
 });
-
-async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

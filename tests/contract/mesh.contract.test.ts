@@ -1,49 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inMemoryHarness, webSocketHarness, type Harness } from './support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { startHostServer } from '../../electron/host/httpServer';
-import { createCore } from '../../electron/services/core/core';
 import { demoMeshScan } from '../../electron/services/scans/demo/demoScene';
-import { ApiClient } from '../../renderer/src/platform/apiClient';
-import { InMemoryTransport } from '../../renderer/src/platform/transports/memory';
-import { WebSocketTransport, type WebSocketCtor } from '../../renderer/src/platform/transports/websocket';
 
 /**
  * Mesh scans over the API: the demo's textured block mesh next to the point demo, its triangles,
  * corner uvs, texture and per-face label layers as blobs, labeled per face in the project.
  */
-interface Harness {
-  client: ApiClient;
-  close(): Promise<void>;
-}
+const inMemory = (projectDir: string) => inMemoryHarness({ projectDir, demo: { seed: SEED, points: 10_000 } });
+const overWebSocket = (projectDir: string) => webSocketHarness({ projectDir, demo: { seed: SEED, points: 10_000 } });
 
 const SEED = 4;
 const MESH_ID = `demo-mesh-${SEED}`;
-
-async function inMemory(projectDir: string): Promise<Harness> {
-  const core = createCore({ host: 'memory', projectDir, demo: { seed: SEED, points: 10_000 }, validateResults: true });
-  await core.ready;
-  return { client: new ApiClient(new InMemoryTransport(core)), close: () => core.close() };
-}
-
-async function overWebSocket(projectDir: string): Promise<Harness> {
-  const core = createCore({ host: 'http', projectDir, demo: { seed: SEED, points: 10_000 }, validateResults: true });
-  await core.ready;
-  const rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-r-'));
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
-  const server = await startHostServer({ core, port: 0, rendererDir });
-  const transport = new WebSocketTransport(`http://127.0.0.1:${server.port}/`, server.token, WebSocket as unknown as WebSocketCtor);
-  return {
-    client: new ApiClient(transport),
-    async close() {
-      transport.close();
-      await server.close();
-      await core.close();
-    },
-  };
-}
 
 describe.each([
   ['in-memory', inMemory],

@@ -1,16 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inMemoryHarness, waitJob, webSocketHarness, type Harness } from './support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { ScanView } from '../../common/contracts/scans';
 import { fromGlCamera, project } from '../../common/geometry/camera';
 import { nodeLayout, type CompactHierarchy } from '../../common/geometry/octreeLayout';
-import { startHostServer, type HostServer } from '../../electron/host/httpServer';
-import { createCore } from '../../electron/services/core/core';
-import { ApiClient } from '../../renderer/src/platform/apiClient';
-import { InMemoryTransport } from '../../renderer/src/platform/transports/memory';
-import { WebSocketTransport, type WebSocketCtor } from '../../renderer/src/platform/transports/websocket';
 import { decodeNodeBlob } from '../../renderer/src/viewer/lod/decodeNode';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -18,41 +13,8 @@ const repoRoot = path.resolve(__dirname, '../..');
 const FILE = path.resolve(repoRoot, '../shared/data/ign-lidarhd/append-bug.laz');
 const SCAN_ID = 'append-bug';
 
-interface Harness {
-  client: ApiClient;
-  close(): Promise<void>;
-}
-
-async function inMemory(projectDir: string): Promise<Harness> {
-  const core = createCore({ host: 'memory', projectDir, demo: false, validateResults: true });
-  await core.ready;
-  return { client: new ApiClient(new InMemoryTransport(core)), close: () => core.close() };
-}
-
-async function overWebSocket(projectDir: string): Promise<Harness> {
-  const core = createCore({ host: 'http', projectDir, demo: false, validateResults: true });
-  await core.ready;
-  const rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-r-'));
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
-  const server: HostServer = await startHostServer({ core, port: 0, rendererDir });
-  const transport = new WebSocketTransport(`http://127.0.0.1:${server.port}/`, server.token, WebSocket as unknown as WebSocketCtor);
-  return {
-    client: new ApiClient(transport),
-    async close() {
-      transport.close();
-      await server.close();
-      await core.close();
-    },
-  };
-}
-
-async function waitJob(client: ApiClient, jobId: string) {
-  for (;;) {
-    const j = await client.get('jobs.get', { jobId });
-    if (j.state !== 'running' && j.state !== 'queued') return j;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const inMemory = (projectDir: string) => inMemoryHarness({ projectDir, demo: false });
+const overWebSocket = (projectDir: string) => webSocketHarness({ projectDir, demo: false });
 
 describe.each([
   ['in-memory', inMemory],

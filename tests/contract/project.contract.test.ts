@@ -1,65 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inMemoryHarness, waitFor, waitJob, webSocketHarness, type Harness } from './support/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { startHostServer, type HostServer } from '../../electron/host/httpServer';
-import { createCore, type Core } from '../../electron/services/core/core';
+import { createCore } from '../../electron/services/core/core';
 import { readScan } from '../../electron/services/scans/read';
 import { ApiClient } from '../../renderer/src/platform/apiClient';
 import { InMemoryTransport } from '../../renderer/src/platform/transports/memory';
-import { WebSocketTransport, type WebSocketCtor } from '../../renderer/src/platform/transports/websocket';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const SAMPLE_C = path.resolve(repoRoot, '../shared/data/pdal-sample-c/sample_c.las');
 
-interface Harness {
-  client: ApiClient;
-  core: Core;
-  close(): Promise<void>;
-}
-
-async function inMemory(projectDir: string, points = 10_000): Promise<Harness> {
-  const core = createCore({ host: 'memory', projectDir, demo: { seed: 2, points }, validateResults: true });
-  await core.ready;
-  return { core, client: new ApiClient(new InMemoryTransport(core)), close: () => core.close() };
-}
-
-async function overWebSocket(projectDir: string): Promise<Harness> {
-  const core = createCore({ host: 'http', projectDir, demo: { seed: 2, points: 10_000 }, validateResults: true });
-  await core.ready;
-  const rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-r-'));
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
-  const server: HostServer = await startHostServer({ core, port: 0, rendererDir });
-  const transport = new WebSocketTransport(`http://127.0.0.1:${server.port}/`, server.token, WebSocket as unknown as WebSocketCtor);
-  return {
-    core,
-    client: new ApiClient(transport),
-    async close() {
-      transport.close();
-      await server.close();
-      await core.close();
-    },
-  };
-}
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function waitJob(client: ApiClient, jobId: string) {
-  for (;;) {
-    const j = await client.get('jobs.get', { jobId });
-    if (j.state !== 'running' && j.state !== 'queued') return j;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const inMemory = (projectDir: string, points = 10_000) => inMemoryHarness({ projectDir, demo: { seed: 2, points } });
+const overWebSocket = (projectDir: string) => webSocketHarness({ projectDir, demo: { seed: 2, points: 10_000 } });
 
 describe.each([
   ['in-memory', inMemory],
