@@ -148,8 +148,10 @@ export class LabelStore {
     const undo: EditChunkRow[] = [];
     let pointCount = 0;
     let skippedLocked = 0;
+    let selected = 0;
 
     for (const [key, points] of plan.groups) {
+      selected += points.length;
       const c = this.chunk(layer, key).clone();
       const r = 'transform' in plan.write ? applyTransform(c, key * layer.row.chunkSize, points, plan.respectLocks, plan.write) : applyUniform(c, key * layer.row.chunkSize, points, plan.respectLocks, plan.write);
       skippedLocked += r.skipped;
@@ -164,7 +166,9 @@ export class LabelStore {
         'invalid_params',
         skippedLocked > 0
           ? `nothing to change: all ${skippedLocked} selected points are locked (include locked points to edit them)`
-          : 'nothing to change: the edit selects no points',
+          : selected === 0
+            ? 'nothing to change: the edit selects no points'
+            : `nothing to change: the ${selected} selected points already carry this label`,
       );
     }
 

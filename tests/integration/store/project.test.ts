@@ -123,6 +123,13 @@ describe('edits', () => {
     expect(store.history(scanId).entries).toEqual([]);
   });
 
+  test('an edit that changes nothing is refused and not logged, with a message saying why', () => {
+    expect(failure(() => store.applyEdit({ kind: 'erase', scanId, points: range(0, 10) })).message).toBe('nothing to change: the 10 selected points already carry this label');
+    store.applyEdit({ kind: 'assign', scanId, points: range(0, 10), classCode: 2 });
+    expect(failure(() => store.applyEdit({ kind: 'assign', scanId, points: range(0, 10), classCode: 2 })).message).toMatch(/10 selected points already carry/);
+    expect(store.history(scanId).entries).toHaveLength(1);
+  });
+
   test('locked points are skipped unless the edit includes them', () => {
     store.applyEdit({ kind: 'assign', scanId, points: range(0, 1000), classCode: 6 });
     store.applyEdit({ kind: 'assign', scanId, points: range(1000, 2000), classCode: 2 });

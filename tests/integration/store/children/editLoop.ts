@@ -30,7 +30,8 @@ for (;;) {
     const start = Math.floor(random() * (total - n));
     for (let i = 0; i < n; i++) points[i] = start + i;
   } else for (let i = 0; i < n; i++) points[i] = Math.floor(random() * total);
-  const res =
+  // A no-op edit (erasing unlabeled points, re-assigning the same class) is refused, not logged.
+  const res = tryEdit(() =>
     r < 0.15
       ? store.applyEdit({ kind: 'erase', scanId: scanId!, points })
       : store.applyEdit({
@@ -39,6 +40,16 @@ for (;;) {
           points,
           classCode: codes[Math.floor(random() * codes.length)]!,
           ...(random() < 0.3 ? { instance: 1 + Math.floor(random() * 50) } : {}),
-        });
-  writeSync(1, `E ${res.editId}\n`);
+        }),
+  );
+  if (res) writeSync(1, `E ${res.editId}\n`);
+}
+
+function tryEdit<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'invalid_params' && String((e as Error).message).startsWith('nothing to change')) return undefined;
+    throw e;
+  }
 }
