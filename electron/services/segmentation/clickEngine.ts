@@ -59,6 +59,8 @@ export interface Preview {
   ids: Uint32Array;
   confidence: Float32Array;
   views: ViewReport[];
+  /** The segmenter's mask (0/1 per pixel, row-major) of the primary view: the user's view when given, else the first object view. */
+  primaryMask: { width: number; height: number; mask: Uint8Array } | null;
   timings: StageTimings;
   stats: { voted: number; grown: number; trimmed: number };
 }
@@ -165,6 +167,10 @@ export class ClickEngine {
       for (let p = 0; p < result.mask.length; p++) report.maskPixels += result.mask[p]!;
       return { view, mask: result.mask, report };
     };
+    let primaryMask: Preview['primaryMask'] = null;
+    const keepPrimary = (view: RenderedView, mask: Uint8Array, report: ViewReport) => {
+      if (!primaryMask && report.used) primaryMask = { width: view.width, height: view.height, mask };
+    };
     const vote = (view: RenderedView, mask: Uint8Array, report: ViewReport) => {
       if (!report.used || report.maskPixels === 0) return;
       const t = performance.now();
@@ -179,6 +185,7 @@ export class ClickEngine {
       const k = Math.max(size.width, size.height) / Math.max(cam.width, cam.height);
       const scaled = resizeCamera(cam, Math.round(cam.width * k), Math.round(cam.height * k));
       const v = await runView(scaled, plan.radius, null, true);
+      keepPrimary(v.view, v.mask, v.report);
       vote(v.view, v.mask, v.report);
       views.push(v.report);
     }
@@ -195,6 +202,7 @@ export class ClickEngine {
         cams = chooseViews(g, positives[0]!.id, { ...plan, radius }, size.width, size.height);
         first = await runView(cams[0]!, radius, center, false);
       }
+      keepPrimary(first.view, first.mask, first.report);
       vote(first.view, first.mask, first.report);
       views.push(first.report);
       for (let i = 1; i < cams.length; i++) {
@@ -226,6 +234,7 @@ export class ClickEngine {
       ids,
       confidence,
       views,
+      primaryMask,
       timings,
       stats: { voted: refined.voted, grown: refined.grown, trimmed: refined.trimmed },
     };
