@@ -5,7 +5,7 @@ export { PropagationEngine, type EngineOptions } from './engine';
 export { suggestClicks, type Suggestion, type SuggestInput } from './suggest';
 export { selectPredictions, acceptCommand, type AcceptCriteria, type AcceptSelection, type AcceptRegion } from './accept';
 export { readFeatureCache, writeFeatureCache, FEATURE_CACHE_VERSION } from './featureCache';
-export { groundFilter, groundPoints, type GroundOptions, type GroundResult } from './features/ground';
+export { groundFilter, groundPoints, type GroundOptions, type GroundResult } from '../geometry/ground';
 export { meanIoU, composite } from './metrics';
 export { fromStoreLayer, toStoreClasses } from './storeSeam';
 export { prepareMesh, faceCentroidCloud } from './superfacets';

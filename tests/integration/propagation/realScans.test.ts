@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PropagationEngine } from '../../../electron/services/propagation/engine';
-import { groundFilter } from '../../../electron/services/propagation/features/ground';
+import { groundFilter } from '../../../electron/services/geometry/ground';
 import { composite, meanIoU } from '../../../electron/services/propagation/metrics';
 import { readScan } from '../../../electron/services/scans/read';
 import { demoScene, clicksPerClass } from '../../unit/propagation/demoFixture';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groundFilter, groundPoints } from '../../../electron/services/propagation/features/ground';
+import { groundFilter, groundPoints } from '../../../electron/services/geometry/ground';
 import { DemoClass } from '../../../electron/services/scans/demo/demoScene';
 import { demoScene } from './demoFixture';
 

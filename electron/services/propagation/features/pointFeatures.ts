@@ -1,7 +1,7 @@
 import { attribute, type Scan } from '../../scans/model';
 import { boundsOf, cellSizeForOccupancy, gridAt, type VoxelGrid } from '../spatial/grid';
 import { cellShapes, type CellShape } from './eigen';
-import { groundFilter, type GroundOptions, type GroundResult } from './ground';
+import { groundFilter, type GroundOptions, type GroundResult } from '../../geometry/ground';
 import { pointNormals } from './normals';
 
 /** Row-major per-point feature matrix: values[p * dim + f]. */

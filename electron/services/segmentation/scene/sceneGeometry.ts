@@ -1,7 +1,7 @@
 import type { Vec3 } from '../../../../common/geometry/camera';
 import { addShiftedMoments } from '../../../../common/geometry/moments';
 import { VoxelGrid } from '../spatial/voxelGrid';
-import { heightAboveGround, type GroundOptions } from './ground';
+import { heightAboveGround, type GroundOptions } from '../../geometry/ground';
 import { smallestEigenvector } from './eigen';
 import type { PointChunk, PointSource } from './pointSource';
 

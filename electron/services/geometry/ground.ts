@@ -3,8 +3,9 @@
  * minimum heights. Openings with doubling windows remove objects narrower than the window; a cell
  * is off-ground once it stands above the opened surface by more than the terrain could rise over
  * the window increment (slope * Δw + step). Ground points are those within `tolerance` of the
- * terrain interpolated from the remaining ground cells. The same result gives height above ground
- * (a feature) and the one-click "label ground" selection. z is up.
+ * terrain interpolated from the remaining ground cells. One filter for the whole core: propagation
+ * reads height above ground (a feature) and the one-click "label ground" selection, the click engine
+ * keeps objects off the ground they stand on with the same heights. z is up.
  */
 export interface GroundOptions {
   /** Raster cell (scan units); default from the point density (~4 points per cell). */
@@ -97,6 +98,11 @@ export function groundFilter(positions: Float32Array, options: GroundOptions = {
     ground[p] = d <= tolerance ? 1 : 0;
   }
   return { ground, heightAboveGround: hag, terrain, nx, ny, x0, y0, cell };
+}
+
+/** Height above the terrain per point: what the click engine uses to keep objects off the ground they stand on. */
+export function heightAboveGround(positions: Float32Array, options: GroundOptions = {}): Float32Array {
+  return groundFilter(positions, options).heightAboveGround;
 }
 
 /** Indices of ground points: the one-click "label ground" selection. */
