@@ -4,7 +4,7 @@ import { exportContract } from './export';
 import { projectContract } from './project';
 import { propagationContract } from './propagation';
 import { segmentationContract } from './segmentation';
-import { ScanSummary, ScanView, SelectPolygonParams } from './scans';
+import { CoreSelection, ScanSummary, ScanView, SelectPolygonParams } from './scans';
 
 /**
  * The service contract: one table of methods shared by every side. The trusted side (Electron main,
@@ -33,7 +33,7 @@ export const apiContract = {
   'app.info': method(Empty, AppInfo),
   'scans.list': method(Empty, z.array(ScanSummary)),
   'scans.view': method(z.object({ scanId: Id }).strict(), ScanView),
-  'scans.selectPolygon': method(SelectPolygonParams, z.object({ count: z.number().int(), idsBase64: z.string() })),
+  'scans.selectPolygon': method(SelectPolygonParams, CoreSelection),
   'demo.generate': method(
     z
       .object({

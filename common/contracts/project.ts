@@ -26,6 +26,8 @@ export const PointSet = z.union([
   z.object({ indices: z.array(z.number().int().min(0).max(0xffffffff)).max(1_000_000) }).strict(),
   z.object({ ranges: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])).max(1_000_000) }).strict(),
   z.object({ base64: z.string().max(64 * 1024 * 1024) }).strict(),
+  /** A selection held by the core (scans.selectPolygon, propagation.ground/superpoint): no ids on the wire. */
+  z.object({ selection: z.string().min(1).max(64) }).strict(),
 ]);
 export type PointSet = z.infer<typeof PointSet>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CoreSelection } from './scans';
 
 const method = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]);
@@ -23,11 +24,11 @@ export const propagationContract = {
   /** Ground points from the ground filter, as a selection to assign (uint32 LE ids in base64). */
   'propagation.ground': method(
     z.object({ scanId: z.string().min(1).max(128) }).strict(),
-    z.object({ count: z.number().int(), idsBase64: z.string() }),
+    CoreSelection,
   ),
   /** The superpoint (a small homogeneous segment) holding a point, as a selection. */
   'propagation.superpoint': method(
     z.object({ scanId: z.string().min(1).max(128), point: z.number().int().min(0) }).strict(),
-    z.object({ count: z.number().int(), idsBase64: z.string() }),
+    CoreSelection,
   ),
 } as const;

@@ -144,6 +144,16 @@ export const SelectPolygonParams = z
       })
       .strict()
       .optional(),
+    /** false: return only the count and the handle, not the ids. Default true. */
+    withIds: z.boolean().optional(),
   })
   .strict();
 export type SelectPolygonParams = z.infer<typeof SelectPolygonParams>;
+
+/**
+ * A selection computed in the core. `selectionId` names it in a later edit (PointSet `{ selection }`),
+ * so large selections never travel back; `idsBase64` (uint32 LE) is empty when the caller passed
+ * `withIds: false` (an LOD view highlights its loaded points itself).
+ */
+export const CoreSelection = z.object({ count: z.number().int(), selectionId: z.string(), idsBase64: z.string() });
+export type CoreSelection = z.infer<typeof CoreSelection>;

@@ -157,4 +157,31 @@ describe.each([
     });
     expect(none.count).toBe(0);
   });
+
+  it('labels a core selection by its handle, without the ids crossing back (withIds: false)', async () => {
+    const min = view.scan.boundsMin;
+    const max = view.scan.boundsMax;
+    const c: [number, number, number] = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
+    const camera = fromGlCamera({ position: [c[0], c[1] - 1, c[2] + 1500], target: c, up: [0, 0, 1], fovDeg: 55, near: 1 }, 800, 600);
+    const polygon: [number, number][] = [
+      [0, 0],
+      [800, 0],
+      [800, 600],
+      [0, 600],
+    ];
+    const sel = await h.client.get('scans.selectPolygon', { scanId: SCAN_ID, camera, polygon, withIds: false });
+    expect(sel.idsBase64).toBe('');
+    expect(sel.count).toBeGreaterThan(1000);
+    const before = await h.client.get('labels.stats', { scanId: SCAN_ID });
+    const edit = await h.client.get('labels.applyEdit', { kind: 'assign', scanId: SCAN_ID, points: { selection: sel.selectionId }, classCode: 6 });
+    expect(edit.pointCount).toBe(sel.count);
+    const after = await h.client.get('labels.stats', { scanId: SCAN_ID });
+    expect(after.labeled - before.labeled).toBe(sel.count);
+    // A handle is bound to its scan, and unknown handles are a clear not_found.
+    const wrongScan = await h.client.call('labels.applyEdit', { kind: 'erase', scanId: 'no-such-scan', points: { selection: sel.selectionId } });
+    expect(wrongScan.ok).toBe(false);
+    const unknown = await h.client.call('labels.applyEdit', { kind: 'erase', scanId: SCAN_ID, points: { selection: 'sel-999999' } });
+    expect(unknown.ok ? null : unknown.error).toMatchObject({ code: 'not_found', message: expect.stringMatching(/select again/) });
+    expect((await h.client.call('labels.undo', { scanId: SCAN_ID })).ok).toBe(true);
+  });
 });

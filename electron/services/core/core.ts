@@ -17,6 +17,7 @@ import { importIntoProject } from './importIntoProject';
 import { faceCountOf, meshScanView, readMeshBlob, type MeshLabelSource } from './meshBlobs';
 import { OctreeBlobs } from './octreeBlobs';
 import { selectPolygon } from './selectPolygon';
+import { SelectionCache } from './selectionCache';
 import { projectHandlers } from './projectHandlers';
 import { PropagationService } from './propagationService';
 import { RecentProjects } from './recentProjects';
@@ -48,16 +49,21 @@ export interface Core {
  * The core: every service wired together behind one dispatcher. The same object runs in the Electron
  * utility process, in the HTTP host, and in-process for tests and the CLI.
  */
-/** A point set for JSON: uint32 LE ids in base64 (a million ids is 5.3 MB of text instead of ~8 MB of numbers). */
-const idSet = (ids: Uint32Array) => ({
+/**
+ * A core selection for JSON: held under a handle for later edits, ids as uint32 LE in base64 (a million
+ * ids is 5.3 MB of text instead of ~8 MB of numbers) unless the caller does not want them.
+ */
+const idSet = (selections: SelectionCache, scanId: string, ids: Uint32Array, withIds = true) => ({
   count: ids.length,
-  idsBase64: Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength).toString('base64'),
+  selectionId: selections.put(scanId, ids),
+  idsBase64: withIds ? Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength).toString('base64') : '',
 });
 
 export function createCore(options: CoreOptions): Core {
   const jobs = new JobQueue();
   const scans = new ScanRegistry();
   const session = new ProjectSession();
+  const selections = new SelectionCache();
   const recent = new RecentProjects(options.settingsDir ? path.join(options.settingsDir, 'recent-projects.json') : null);
   const listeners = new Set<(event: RpcEvent) => void>();
   const octrees = new OctreeBlobs(() => {
@@ -194,14 +200,17 @@ export function createCore(options: CoreOptions): Core {
       const octree = view.inProject ? octrees.view(scanId) : undefined;
       return octree ? { ...view, octree } : view;
     },
-    'scans.selectPolygon': ({ scanId, camera, polygon, filter }) => {
+    'scans.selectPolygon': ({ scanId, camera, polygon, filter, withIds }) => {
       const project = session.current;
       const has = (layer: string) => !!project && inProject(scanId) && project.listLayers(scanId).some((l) => l.name === layer);
       return idSet(
+        selections,
+        scanId,
         selectPolygon(scans.get(scanId).positions, camera, polygon, filter ?? {}, {
           user: () => (has('user') ? project!.readLabels(scanId, 'user') : null),
           predicted: () => (has('predicted') ? project!.readLabels(scanId, 'predicted') : null),
         }),
+        withIds,
       );
     },
     'scans.import': ({ path: file }) => {
@@ -215,7 +224,10 @@ export function createCore(options: CoreOptions): Core {
     ...projectHandlers(
       session,
       {
-        projectChanged: (dir) => emit('project.changed', { dir }),
+        projectChanged: (dir) => {
+          selections.clear();
+          emit('project.changed', { dir });
+        },
         labelsChanged: userLabelsChanged,
         projectOpened: () => {
           for (const s of scans.list()) if (s.format === 'demo' || s.format === 'demo-mesh') adoptIntoProject(scans.get(s.id));
@@ -223,10 +235,11 @@ export function createCore(options: CoreOptions): Core {
         },
       },
       recent,
+      selections,
     ),
     ...clickMethods,
-    'propagation.ground': async ({ scanId }) => idSet(await propagation.groundPoints(scanId)),
-    'propagation.superpoint': async ({ scanId, point }) => idSet(await propagation.superpointOf(scanId, point)),
+    'propagation.ground': async ({ scanId }) => idSet(selections, scanId, await propagation.groundPoints(scanId)),
+    'propagation.superpoint': async ({ scanId, point }) => idSet(selections, scanId, await propagation.superpointOf(scanId, point)),
     'propagation.suggest': async ({ scanId, n }) =>
       (await propagation.suggest(scanId, n)).map((s) => ({
         point: s.point,
@@ -248,6 +261,8 @@ export function createCore(options: CoreOptions): Core {
           ...(labeledOnly !== undefined ? { labeledOnly } : {}),
           ...(mergePredicted !== undefined ? { mergePredicted } : {}),
           ...(lasVersion ? { lasVersion } : {}),
+          // The demo exists only in memory (no source file): exported from the loaded scan.
+          memoryScan: (id) => (scans.has(id) ? scans.get(id) : null),
         }).id,
       };
     },

@@ -1,6 +1,7 @@
 import type { Handlers } from '../rpc/dispatcher';
 import type { ProjectSession } from './projectSession';
 import type { RecentProjects } from './recentProjects';
+import type { SelectionCache } from './selectionCache';
 
 type ProjectHandlerNames =
   | 'project.create'
@@ -36,6 +37,7 @@ export function projectHandlers(
   session: ProjectSession,
   events: ProjectEvents,
   recent: RecentProjects,
+  selections: SelectionCache,
 ): Pick<Handlers, ProjectHandlerNames> {
   const store = () => session.require();
   return {
@@ -87,7 +89,7 @@ export function projectHandlers(
     'labels.layers': ({ scanId }) => store().listLayers(scanId),
     'labels.createLayer': ({ scanId, name, kind }) => store().createLayer(scanId, name, kind),
     'labels.applyEdit': (params) => {
-      const result = store().applyEditParams(params);
+      const result = store().applyEditParams(params, (id) => selections.get(params.scanId, id));
       events.labelsChanged(params.scanId, params.layer ?? 'user');
       return result;
     },

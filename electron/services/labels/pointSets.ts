@@ -2,9 +2,16 @@ import type { PointSet } from '../../../common/contracts/project';
 import { ServiceFailure } from '../../../common/result';
 import { BadInputError } from '../errors';
 
+/** Resolves a selection handle held by the caller (the core's selection cache). */
+export type SelectionResolver = (selectionId: string) => Uint32Array;
+
 /** Contract point set -> indices. Ranges are half-open [start, end). */
-export function pointSetToIndices(ps: PointSet): Uint32Array {
+export function pointSetToIndices(ps: PointSet, resolveSelection?: SelectionResolver): Uint32Array {
   if ('indices' in ps) return Uint32Array.from(ps.indices);
+  if ('selection' in ps) {
+    if (!resolveSelection) throw new ServiceFailure('invalid_params', `selection ${ps.selection} can only be used through the core that made it`);
+    return resolveSelection(ps.selection);
+  }
   if ('ranges' in ps) {
     let n = 0;
     for (const [a, b] of ps.ranges) {

@@ -22,7 +22,7 @@ import { ServiceFailure } from '../../../common/result';
 import { ProjectDb, repositories, type ClassRow, type ClassSchemaRow, type LayerRow, type Repositories, type ScanRow } from '../db/index';
 import { BadInputError } from '../errors';
 import { type EditCommand, LabelStore, type LayerLabels } from './labelStore';
-import { pointSetToIndices } from './pointSets';
+import { pointSetToIndices, type SelectionResolver } from './pointSets';
 import { PRESETS, defaultHotkey } from './presets';
 
 export const PROJECT_FILE = 'project.sqlite';
@@ -242,10 +242,10 @@ export class ProjectStore {
     return this.labels.applyEdit(cmd);
   }
 
-  /** The same, from contract params (point sets as JSON). */
-  applyEditParams(params: EditParams): EditResult {
+  /** The same, from contract params (point sets as JSON, or a selection handle the caller resolves). */
+  applyEditParams(params: EditParams, resolveSelection?: SelectionResolver): EditResult {
     const { points, ...rest } = params as EditParams & { points?: Parameters<typeof pointSetToIndices>[0] };
-    return this.labels.applyEdit({ ...rest, ...(points ? { points: pointSetToIndices(points) } : {}) } as EditCommand);
+    return this.labels.applyEdit({ ...rest, ...(points ? { points: pointSetToIndices(points, resolveSelection) } : {}) } as EditCommand);
   }
 
   undo(scanId: string): EditResult | null {
