@@ -149,7 +149,7 @@ export class ClickEngine {
       t = performance.now();
       const prompts: Prompts = { points: [] };
       for (const a of anchors) {
-        const pp = projectAnchor(view, a.position, a.positive);
+        const pp = projectAnchor(view, a.position, a.positive, g.hag ? g.hag[g.slotOf(a.id)]! : NaN);
         if (pp) prompts.points.push(pp);
       }
       if (userView && input.box) {

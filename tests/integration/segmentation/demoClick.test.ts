@@ -93,6 +93,48 @@ describe('click -> preview on the procedural demo block (exact ground truth)', (
     expect(edit).toMatchObject({ kind: 'click-label', classCode: 6, target: 'points', segmenter: 'builtin' });
     expect(edit.ids).toBe(split.ids);
   }, 180_000);
+
+  it('a negative on the ground at a building foot (its voxel next to the positive) carves out ground only; the building stays', async () => {
+    const engine = new ClickEngine(scene, new BuiltinSegmenter());
+    const g = scene.geometry;
+    const grid = g.grid;
+    const surface = attribute(scan, 'surface')!.values;
+    const chebyshev = (a: number, b: number) =>
+      Math.max(Math.abs(grid.cellI[a]! - grid.cellI[b]!), Math.abs(grid.cellJ[a]! - grid.cellJ[b]!), Math.abs(grid.cellK[a]! - grid.cellK[b]!));
+    const hagOf = (id: number) => g.hag![g.slotOf(id)]!;
+    const rand = mulberry32(11);
+    for (const building of scan.demo.objects.filter((o) => o.kind === 'building').slice(0, 3)) {
+      const pts = byInstance.get(building.instance)!;
+      // The facade's lowest voxel layer above the ground line, and a visible ground point of the
+      // scene (another instance, on the terrain) whose voxel touches that one.
+      let foot = -1;
+      let ground = -1;
+      for (const id of pts.filter((i) => surface[i] === 2 && hagOf(i) > 0.4 && hagOf(i) < 0.8)) {
+        const c = grid.cellOfPoint[id]!;
+        grid.forEachNeighbourCell(c, (nb) => {
+          for (let s = grid.cellStart[nb]!; s < grid.cellStart[nb + 1]! && ground < 0; s++) {
+            const q = grid.order[s]!;
+            if (instance[q] !== building.instance && g.hag![s]! < 0.1 && rayClear(g, g.position(q), [0, 0, 1], 30)) ground = q;
+          }
+        });
+        if (ground >= 0) {
+          foot = id;
+          break;
+        }
+      }
+      expect(ground, `building ${building.instance} has ground next to its facade`).toBeGreaterThanOrEqual(0);
+      expect(chebyshev(grid.cellOfPoint[foot]!, grid.cellOfPoint[ground]!)).toBeLessThanOrEqual(1);
+      const roof = visibleClick(pts.filter((i) => surface[i] === 1), rand);
+      for (const positive of [roof, foot]) {
+        const alone = iou((await engine.preview({ positives: [positive] })).ids, pts, building.instance, instance);
+        const carved = await engine.preview({ positives: [positive], negatives: [ground] });
+        const score = iou(carved.ids, pts, building.instance, instance);
+        // Before the fix the negative's blocked neighbourhood swallowed the positive's voxel: 1 point.
+        expect(score, `building ${building.instance} ${positive === roof ? 'roof' : 'facade foot'}: alone ${alone.toFixed(3)}`).toBeGreaterThanOrEqual(Math.min(0.7, alone * 0.9));
+        expect(carved.ids.includes(ground)).toBe(false);
+      }
+    }
+  }, 240_000);
 });
 
 describe('textured mesh variant (per-face truth)', () => {

@@ -118,7 +118,7 @@ export function rayClear(geometry: SceneGeometry, origin: Vec3, dir: Vec3, reach
  * surfaces). Visible means the drawn depth at its pixel (or a neighbour's, for anchors on an edge)
  * is not clearly in front of it.
  */
-export function projectAnchor(view: RenderedView, position: Vec3, positive: boolean): PromptPoint | null {
+export function projectAnchor(view: RenderedView, position: Vec3, positive: boolean, heightAboveGround = NaN): PromptPoint | null {
   const q = project(view.camera, position);
   if (!q) return null;
   const x = Math.floor(q.u);
@@ -133,7 +133,7 @@ export function projectAnchor(view: RenderedView, position: Vec3, positive: bool
       const z = view.depth[p]!;
       if (!Number.isFinite(z)) continue;
       const tol = 0.1 + 2 * view.spacing[p]! + (2 * z) / view.camera.fx;
-      if (q.depth <= z + tol) return { x: q.u, y: q.v, positive };
+      if (q.depth <= z + tol) return Number.isNaN(heightAboveGround) ? { x: q.u, y: q.v, positive } : { x: q.u, y: q.v, positive, heightAboveGround };
     }
   return null;
 }

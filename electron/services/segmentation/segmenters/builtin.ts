@@ -51,22 +51,33 @@ export function segmentGeometric(view: RenderedView, prompts: Prompts, options: 
   const points = unprojectAll(view);
   const valid = (p: number) => Number.isFinite(view.depth[p]!);
 
-  const seeds: { pixel: number; owner: 1 | 2 }[] = [];
+  // Which side of the ground line a prompt lies on: the anchor's own height when the engine gives
+  // it (at a facade's foot the pixel may show the ground drawn in front of it), else its pixel's.
+  // Seeds snap to a pixel on that side. Owners: 1 = positive; negatives 2 (ground), 3 (off the
+  // ground), 4 (unknown).
+  const tol = o.groundTolerance;
+  const seeds: { pixel: number; owner: Owner; ground: boolean | null }[] = [];
   for (const pt of prompts.points) {
-    const p = snapToValid(view, pt.x, pt.y, 4);
-    if (p >= 0) seeds.push({ pixel: p, owner: pt.positive ? 1 : 2 });
+    const any = snapToValid(view, pt.x, pt.y, 4);
+    if (any < 0) continue;
+    const h = pt.heightAboveGround ?? view.hag[any]!;
+    const ground = Number.isNaN(h) ? null : h < tol;
+    const onSide = ground === null ? -1 : snapToValid(view, pt.x, pt.y, 4, (q) => !(view.hag[q]! < tol !== ground));
+    const owner: Owner = pt.positive ? 1 : ground === null ? 4 : ground ? 2 : 3;
+    seeds.push({ pixel: onSide >= 0 ? onSide : any, owner, ground });
   }
   const box = prompts.box;
   if (box && !seeds.some((s) => s.owner === 1)) {
     const p = snapToValid(view, (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, Math.max(4, Math.abs(box.x1 - box.x0) / 4));
-    if (p >= 0) seeds.push({ pixel: p, owner: 1 });
+    const h = p >= 0 ? view.hag[p]! : NaN;
+    if (p >= 0) seeds.push({ pixel: p, owner: 1, ground: Number.isNaN(h) ? null : h < tol });
   }
   const positives = seeds.filter((s) => s.owner === 1);
   if (positives.length === 0) return { width: W, height: H, mask, score: 0 };
 
   // Ground mode when the positive seeds stand on the terrain; otherwise the ground is off limits.
-  const hags = positives.map((s) => view.hag[s.pixel]!).filter((h) => !Number.isNaN(h));
-  const groundMode = hags.length > 0 && median(hags) < o.groundTolerance;
+  const sides = positives.filter((s) => s.ground !== null);
+  const groundMode = sides.length > 0 && sides.filter((s) => s.ground).length * 2 > sides.length;
   const allowed = new Uint8Array(n);
   for (let p = 0; p < n; p++) {
     if (!valid(p)) continue;
@@ -76,7 +87,7 @@ export function segmentGeometric(view: RenderedView, prompts: Prompts, options: 
       if (x + 0.5 < box.x0 || x + 0.5 > box.x1 || y + 0.5 < box.y0 || y + 0.5 > box.y1) continue;
     }
     const h = view.hag[p]!;
-    if (!Number.isNaN(h) && h < o.groundTolerance !== groundMode) continue;
+    if (!Number.isNaN(h) && h < tol !== groundMode) continue;
     allowed[p] = 1;
   }
 
@@ -116,6 +127,13 @@ export function segmentGeometric(view: RenderedView, prompts: Prompts, options: 
         if (q < 0) continue;
       }
       if (!allowed[q] || done[q]) continue;
+      // A negative carves out the surface it lies on: one on the ground takes ground only, so a
+      // negative next to an object's foot never competes for its facade (and vice versa).
+      const who = owner[p]!;
+      if (who === 2 || who === 3) {
+        const h = view.hag[q]!;
+        if (!Number.isNaN(h) && h < tol !== (who === 2)) continue;
+      }
       const c = edgeCost(p, q, points, N, C, view.spacing, view.depth, fx);
       if (c === Infinity) continue;
       const dq = d0 + c;
@@ -200,8 +218,8 @@ function unprojectAll(view: RenderedView): Float32Array {
   return out;
 }
 
-/** The non-empty pixel nearest to (x, y) within `radius` pixels, or -1. */
-export function snapToValid(view: RenderedView, x: number, y: number, radius: number): number {
+/** The non-empty pixel nearest to (x, y) within `radius` pixels (and passing `accept`), or -1. */
+export function snapToValid(view: RenderedView, x: number, y: number, radius: number, accept?: (p: number) => boolean): number {
   const ix = Math.floor(x);
   const iy = Math.floor(y);
   let best = -1;
@@ -213,7 +231,7 @@ export function snapToValid(view: RenderedView, x: number, y: number, radius: nu
       const py = iy + dy;
       if (px < 0 || py < 0 || px >= view.width || py >= view.height) continue;
       const p = py * view.width + px;
-      if (!Number.isFinite(view.depth[p]!)) continue;
+      if (!Number.isFinite(view.depth[p]!) || (accept && !accept(p))) continue;
       const d = dx * dx + dy * dy;
       if (d < bestD && d <= radius * radius) {
         bestD = d;
@@ -223,7 +241,5 @@ export function snapToValid(view: RenderedView, x: number, y: number, radius: nu
   return best;
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+type Owner = 1 | 2 | 3 | 4;
+

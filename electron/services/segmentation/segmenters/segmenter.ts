@@ -5,6 +5,12 @@ export interface PromptPoint {
   x: number;
   y: number;
   positive: boolean;
+  /**
+   * The anchor's own height above the terrain model, when known. The pixel it lands on may show
+   * a surface just in front of it (a facade over the ground at its foot), so this, not the pixel,
+   * says which side of the ground line a negative click lies on.
+   */
+  heightAboveGround?: number;
 }
 
 export interface Prompts {
