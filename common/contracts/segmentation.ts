@@ -40,6 +40,13 @@ export const ClickPreviewResult = z.object({
   idsBase64: z.string(),
   meanConfidence: z.number(),
   timings: z.record(z.string(), z.number()),
+  /**
+   * The segmenter's 2D mask of the primary view (the user's view when a camera was sent), at model
+   * resolution: one bit per pixel, row-major, pixel i in bit (i & 7) of byte (i >> 3), base64.
+   */
+  mask: z
+    .object({ width: z.number().int().min(1).max(4096), height: z.number().int().min(1).max(4096), bitsBase64: z.string() })
+    .optional(),
 });
 export type ClickPreviewResult = z.infer<typeof ClickPreviewResult>;
 

@@ -50,6 +50,7 @@ export function clickHandlers(
         idsBase64: Buffer.from(p.ids.buffer, p.ids.byteOffset, p.ids.byteLength).toString('base64'),
         meanConfidence: p.ids.length ? sum / p.ids.length : 0,
         timings: { ...p.timings },
+        ...(p.primaryMask ? { mask: packMask(p.primaryMask) } : {}),
       };
     },
     'click.accept': async ({ previewId, classCode }) => {
@@ -87,4 +88,11 @@ export function clickHandlers(
       previewScan.clear();
     },
   };
+}
+
+/** One bit per pixel (a 1024² mask is 128 KiB before base64), so the 2D inset costs little on the wire. */
+export function packMask(m: { width: number; height: number; mask: Uint8Array }): { width: number; height: number; bitsBase64: string } {
+  const bits = new Uint8Array(Math.ceil(m.mask.length / 8));
+  for (let i = 0; i < m.mask.length; i++) if (m.mask[i]) bits[i >> 3]! |= 1 << (i & 7);
+  return { width: m.width, height: m.height, bitsBase64: Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength).toString('base64') };
 }
