@@ -141,6 +141,14 @@ export const SelectPolygonParams = z
         isolate: z.number().int().min(0).max(65535).optional(),
         /** Only unlabeled points are shown. */
         unlabeledOnly: z.boolean().optional(),
+        /** Axis-aligned clipping box (scan frame): points outside are hidden. */
+        clipBox: z
+          .object({
+            min: z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]),
+            max: z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

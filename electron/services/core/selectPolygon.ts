@@ -8,7 +8,7 @@ type Filter = NonNullable<SelectPolygonParams['filter']>;
 
 /**
  * Every point of a scan whose projection falls inside a screen polygon (through the whole depth),
- * skipping points the viewer hides (height slice, hidden or non-isolated classes, labeled points in
+ * skipping points the viewer hides (height slice, clipping box, hidden or non-isolated classes, labeled points in
  * the "unlabeled" mode). Runs over the in-memory scan, so an LOD view selects what it does not draw.
  * Ids are ascending.
  */
@@ -27,11 +27,17 @@ export function selectPolygon(
   const nonePred = predicted ? unlabeledCode(predicted.classes instanceof Uint8Array ? 1 : 2) : -1;
   const hidden = new Set(filter.hiddenClasses ?? []);
   const slice = filter.heightSlice;
+  const clip = filter.clipBox;
   const visible = (i: number): boolean => {
     if (slice) {
       const z = positions[i * 3 + 2]!;
       if (z < slice[0] || z > slice[1]) return false;
     }
+    if (clip)
+      for (let k = 0; k < 3; k++) {
+        const v = positions[i * 3 + k]!;
+        if (v < clip.min[k]! || v > clip.max[k]!) return false;
+      }
     if (!user) return true;
     const label = user.classes[i]!;
     if (filter.unlabeledOnly && label !== noneUser) return false;
