@@ -1,4 +1,5 @@
 import { LodBuilder, type EncodedNode, type LodParams } from './lodBuilder';
+import { MortonSorter } from './mortonSort';
 import { PoissonSampler } from './poissonSampler';
 import { recordsOver, RECORD_BYTES } from './records';
 
@@ -20,21 +21,16 @@ export interface IndexedChunk {
 export type IndexResponse = { id: number; ok: true; result: IndexedChunk } | { id: number; ok: false; message: string };
 
 /**
- * Per-thread state kept between chunks: the sampler's grid and the sort's scratch buffer are
- * reused rather than reallocated, which keeps a worker's footprint flat from chunk to chunk.
+ * Per-thread state kept between chunks: the sampler's grid and the sort's buffers are reused
+ * rather than reallocated, which keeps a worker's footprint flat from chunk to chunk.
  */
 export class IndexingContext {
   private sampler: PoissonSampler | undefined;
-  private scratch = new ArrayBuffer(0);
+  readonly sorter = new MortonSorter();
 
   samplerFor(divisor: number): PoissonSampler {
     if (this.sampler?.divisor !== divisor) this.sampler = new PoissonSampler(divisor);
     return this.sampler;
-  }
-
-  scratchFor(bytes: number): ArrayBuffer {
-    if (this.scratch.byteLength < bytes) this.scratch = new ArrayBuffer(bytes);
-    return this.scratch;
   }
 }
 
@@ -42,7 +38,7 @@ export class IndexingContext {
 export function indexChunk(request: IndexRequest, context: IndexingContext): IndexedChunk {
   const builder = new LodBuilder(request.params, context.samplerFor(request.params.spacingDivisor));
   const records = recordsOver(request.buffer, request.count);
-  const root = builder.indexChunk(records, request.name, context.scratchFor(records.bytes.byteLength));
+  const root = builder.indexChunk(records, request.name, context.sorter);
   const buffer = root.records.bytes.buffer as ArrayBuffer;
   return {
     nodes: builder.nodes,

@@ -1,9 +1,9 @@
 import { nodeCube, spacingAt, type NodeAttribute, type OctreeCube } from './format';
 import { GridKey, KEY_BITS, KEY_MAX } from './gridKey';
-import { mortonSort, octantStart, SORTED_LEVELS } from './mortonSort';
+import { MortonSorter, octantStart, SORTED_LEVELS } from './mortonSort';
 import { encodeNode } from './nodeEncoder';
 import { PoissonSampler } from './poissonSampler';
-import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, recordsOver, type Records } from './records';
+import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, type Records } from './records';
 
 export interface LodParams {
   cube: OctreeCube;
@@ -61,16 +61,13 @@ export class LodBuilder {
 
   /**
    * Builds the subtree of chunk `name` from its records; finished nodes go to `nodes`, the chunk
-   * root stays pending. The records are reordered (mortonSort) so that every node's points are a
-   * contiguous run: all later passes read memory in order.
+   * root stays pending. The records are put in Morton order (into the sorter's buffer, so `input`
+   * becomes scratch for the deep levels) and every node's points are then a contiguous run: all
+   * later passes read memory in order. A sorter may be passed in to reuse its buffers across chunks.
    */
-  indexChunk(records: Records, name: string, scratchBuffer?: ArrayBuffer): PendingNode {
-    const scratch =
-      scratchBuffer && scratchBuffer.byteLength >= records.bytes.byteLength
-        ? recordsOver(scratchBuffer, records.count)
-        : allocRecords(records.count);
+  indexChunk(input: Records, name: string, sorter = new MortonSorter()): PendingNode {
     const key = new GridKey(this.params.cube);
-    const codes = mortonSort(records, scratch, key);
+    const { records, codes, spare: scratch } = sorter.sort(input, key);
     const level = name.length - 1;
     const root = this.build(records, scratch, key, codes, 0, records.count, name, level);
     return { name, level, childMask: root.childMask, records: compact(records, root.points) };
@@ -142,7 +139,13 @@ export class LodBuilder {
     for (let i = 0; i < n; i++) {
       const s = (from + i) * RECORD_WORDS;
       const d = cursor[octants[i]!]!++ * RECORD_WORDS;
-      for (let k = 0; k < RECORD_WORDS; k++) dst[d + k] = src[s + k]!;
+      dst[d] = src[s]!;
+      dst[d + 1] = src[s + 1]!;
+      dst[d + 2] = src[s + 2]!;
+      dst[d + 3] = src[s + 3]!;
+      dst[d + 4] = src[s + 4]!;
+      dst[d + 5] = src[s + 5]!;
+      dst[d + 6] = src[s + 6]!;
     }
     records.bytes.set(scratch.bytes.subarray(from * RECORD_BYTES, to * RECORD_BYTES), from * RECORD_BYTES);
     return starts;

@@ -1,5 +1,5 @@
-import { KEY_BITS, type GridKey } from './gridKey';
-import { RECORD_WORDS, type Records } from './records';
+import { KEY_BITS, KEY_MAX, type GridKey } from './gridKey';
+import { RECORD_BYTES, RECORD_WORDS, recordsOver, type Records } from './records';
 
 /**
  * Levels of the octree resolved by one up-front sort: records are ordered by their Morton code
@@ -12,6 +12,8 @@ import { RECORD_WORDS, type Records } from './records';
 export const SORTED_LEVELS = 10;
 const SHIFT = KEY_BITS - SORTED_LEVELS;
 const SPREAD = spreadTable(SORTED_LEVELS);
+/** Widest radix digit: 4096 counters stay in L1, and a chunk's 21-24 varying bits take two passes. */
+const MAX_DIGIT_BITS = 12;
 
 function spreadTable(bits: number): Uint32Array {
   const table = new Uint32Array(1 << bits);
@@ -23,66 +25,119 @@ function spreadTable(bits: number): Uint32Array {
   return table;
 }
 
-function mortonCode(key: GridKey, x: number, y: number, z: number): number {
-  return ((SPREAD[key.x(x) >>> SHIFT]! << 2) | (SPREAD[key.y(y) >>> SHIFT]! << 1) | SPREAD[key.z(z) >>> SHIFT]!) >>> 0;
-}
+/**
+ * Sorts chunk after chunk with the same buffers (one sorter per thread), so indexing a chunk
+ * allocates nothing for its sort. The sorted records are written to the sorter's own buffer; the
+ * caller's buffer is left free for use as scratch.
+ */
+export class MortonSorter {
+  private codes = new Uint32Array(0);
+  private codesTmp = new Uint32Array(0);
+  private order = new Uint32Array(0);
+  private orderTmp = new Uint32Array(0);
+  private sorted = new ArrayBuffer(0);
 
-/** Stable LSD radix sort of (code, payload) pairs in place, 3 passes of 10 bits. */
-function radix(codes: Uint32Array, payload: Uint32Array): void {
-  const n = codes.length;
-  let a: Uint32Array = codes;
-  let p: Uint32Array = payload;
-  let b: Uint32Array = new Uint32Array(n);
-  let q: Uint32Array = new Uint32Array(n);
-  const counts = new Uint32Array(1024);
-  for (let pass = 0; pass < 3; pass++) {
-    const s = pass * 10;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(a[i]! >>> s) & 1023]!++;
-    let sum = 0;
-    for (let c = 0; c < 1024; c++) {
-      const k = counts[c]!;
-      counts[c] = sum;
-      sum += k;
+  /**
+   * Returns the records in Morton order (either `records` itself, when they already were, or a
+   * view on the sorter's buffer, valid until the next call), their codes (same lifetime), and
+   * `spare`: the other of the two buffers, free for the caller to use as scratch.
+   */
+  sort(records: Records, key: GridKey): { records: Records; codes: Uint32Array; spare: Records } {
+    const n = records.count;
+    this.reserve(n);
+    const codes = this.codes.subarray(0, n);
+    const f32 = records.f32;
+    const { minX, minY, minZ, scale } = key;
+    let inOrder = true;
+    let previous = 0;
+    let first = 0;
+    let differing = 0;
+    for (let i = 0, w = 0; i < n; i++, w += RECORD_WORDS) {
+      // GridKey.x/y/z inlined: clamping before truncation gives floor's result (negative -> 0).
+      const fx = (f32[w]! - minX) * scale;
+      const fy = (f32[w + 1]! - minY) * scale;
+      const fz = (f32[w + 2]! - minZ) * scale;
+      const kx = fx > 0 ? (fx < KEY_MAX ? fx | 0 : KEY_MAX) : 0;
+      const ky = fy > 0 ? (fy < KEY_MAX ? fy | 0 : KEY_MAX) : 0;
+      const kz = fz > 0 ? (fz < KEY_MAX ? fz | 0 : KEY_MAX) : 0;
+      const code = ((SPREAD[kx >>> SHIFT]! << 2) | (SPREAD[ky >>> SHIFT]! << 1) | SPREAD[kz >>> SHIFT]!) >>> 0;
+      codes[i] = code;
+      if (i === 0) first = code;
+      else if (code < previous) inOrder = false;
+      differing |= code ^ first;
+      previous = code;
     }
+    if (inOrder) return { records, codes, spare: recordsOver(this.sorted, n) };
+    const order = this.radix(n, 32 - Math.clz32(differing));
+    const out = recordsOver(this.sorted, n);
+    const src = records.u32;
+    const dst = out.u32;
+    for (let i = 0, d = 0; i < n; i++, d += RECORD_WORDS) {
+      // Unrolled: a loop over the 7 words costs twice as much here.
+      const s = order[i]! * RECORD_WORDS;
+      dst[d] = src[s]!;
+      dst[d + 1] = src[s + 1]!;
+      dst[d + 2] = src[s + 2]!;
+      dst[d + 3] = src[s + 3]!;
+      dst[d + 4] = src[s + 4]!;
+      dst[d + 5] = src[s + 5]!;
+      dst[d + 6] = src[s + 6]!;
+    }
+    return { records: out, codes, spare: records };
+  }
+
+  /**
+   * Stable LSD radix sort of this.codes[0..n) over their low `bits` bits (the higher ones are the
+   * same for the whole chunk), in as few passes as MAX_DIGIT_BITS allows; all digit histograms in
+   * one read. Leaves the codes sorted in this.codes and returns the permutation.
+   */
+  private radix(n: number, bits: number): Uint32Array {
+    const passes = Math.max(1, Math.ceil(bits / MAX_DIGIT_BITS));
+    const digit = Math.ceil(bits / passes);
+    const radix = 1 << digit;
+    const mask = radix - 1;
+    const counts = new Uint32Array(radix * passes);
+    let a = this.codes;
+    let b = this.codesTmp;
+    let p = this.order;
+    let q = this.orderTmp;
     for (let i = 0; i < n; i++) {
       const code = a[i]!;
-      const at = counts[(code >>> s) & 1023]!++;
-      b[at] = code;
-      q[at] = p[i]!;
+      for (let pass = 0, s = 0; pass < passes; pass++, s += digit) counts[pass * radix + ((code >>> s) & mask)]!++;
     }
-    [a, b] = [b, a];
-    [p, q] = [q, p];
+    for (let pass = 0; pass < passes; pass++) {
+      let sum = 0;
+      for (let c = pass * radix, end = c + radix; c < end; c++) {
+        const k = counts[c]!;
+        counts[c] = sum;
+        sum += k;
+      }
+    }
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let pass = 0, s = 0; pass < passes; pass++, s += digit) {
+      const base = pass * radix;
+      for (let i = 0; i < n; i++) {
+        const code = a[i]!;
+        const at = counts[base + ((code >>> s) & mask)]!++;
+        b[at] = code;
+        q[at] = p[i]!;
+      }
+      [a, b] = [b, a];
+      [p, q] = [q, p];
+    }
+    // sort() returns this.codes: after an odd number of passes the sorted codes are in the spare.
+    if (a !== this.codes) this.codes.set(a.subarray(0, n));
+    return p;
   }
-  // Three passes: the result is in the scratch arrays.
-  codes.set(a);
-  payload.set(p);
-}
 
-/** Sorts `records` in place (through `scratch`) and returns their Morton codes in the new order. */
-export function mortonSort(records: Records, scratch: Records, key: GridKey): Uint32Array {
-  const n = records.count;
-  const f32 = records.f32;
-  const codes = new Uint32Array(n);
-  let sorted = true;
-  for (let i = 0; i < n; i++) {
-    const w = i * RECORD_WORDS;
-    codes[i] = mortonCode(key, f32[w]!, f32[w + 1]!, f32[w + 2]!);
-    if (i > 0 && codes[i]! < codes[i - 1]!) sorted = false;
+  private reserve(n: number) {
+    if (this.codes.length >= n) return;
+    this.codes = new Uint32Array(n);
+    this.codesTmp = new Uint32Array(n);
+    this.order = new Uint32Array(n);
+    this.orderTmp = new Uint32Array(n);
+    this.sorted = new ArrayBuffer(n * RECORD_BYTES);
   }
-  if (sorted) return codes;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  radix(codes, order);
-  const src = records.u32;
-  const dst = scratch.u32;
-  for (let i = 0; i < n; i++) {
-    const s = order[i]! * RECORD_WORDS;
-    const d = i * RECORD_WORDS;
-    for (let k = 0; k < RECORD_WORDS; k++) dst[d + k] = src[s + k]!;
-  }
-  records.bytes.set(scratch.bytes.subarray(0, records.bytes.byteLength));
-  return codes;
 }
 
 /** First index in [from, to) whose code's octant digit for `level` is >= octant (codes sorted, same prefix). */
