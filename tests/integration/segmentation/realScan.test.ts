@@ -38,6 +38,30 @@ describe('a real aerial scan: PDAL sample_c.las (ASPRS classes as truth)', () =>
     }
   }, 120_000);
 
+  it('a click on the small building stays on it: every class-6 point of it, no ground, little else', async () => {
+    const scan = await readScan(SAMPLE_C);
+    const cls = attribute(scan, 'classification')!.values;
+    const P = scan.positions;
+    const engine = new ClickEngine(buildClickScene(scan), new BuiltinSegmenter());
+    // The small building: the 220 class-6 points away from the large roof (its wall stands ~19 m
+    // lower, x < -15). Its wall also holds 339 class-31 points on the same plane (same normal,
+    // intensity and colour, interleaved at ~0.2 m), which no geometric cue can split from class 6,
+    // so precision is scored against 6 or 31. Measured over 25 clicks spread on the wall
+    // (2026-11-22): class-6 recall 1.0, 0 ground points, 6-or-31 share 0.87 (the rest is class 3/4
+    // at the wall's foot and on its face).
+    const small: number[] = [];
+    for (let i = 0; i < scan.pointCount; i++) if (cls[i] === 6 && P[i * 3]! < -15 && P[i * 3 + 2]! < 0) small.push(i);
+    expect(small.length).toBe(220);
+    for (const k of [0.1, 0.5, 0.9]) {
+      const p = await engine.preview({ positives: [small[Math.floor(k * small.length)]!] });
+      const count = (f: (c: number) => boolean) => p.ids.reduce((n, id) => n + (f(cls[id]!) ? 1 : 0), 0);
+      const found = small.filter((id) => binaryIncludes(p.ids, id)).length;
+      expect(found / small.length).toBeGreaterThanOrEqual(0.95);
+      expect(count((c) => c === 2)).toBeLessThanOrEqual(Math.ceil(0.02 * p.ids.length));
+      expect(count((c) => c === 6 || c === 31) / p.ids.length).toBeGreaterThanOrEqual(0.8);
+    }
+  }, 120_000);
+
   it('scanlabel click stores the preview as one lift edit in the project and reports stages', async () => {
     const dir = join(tmp, 'proj');
     expect((await cli('project', 'create', dir)).code).toBe(0);
@@ -58,3 +82,15 @@ describe('a real aerial scan: PDAL sample_c.las (ASPRS classes as truth)', () =>
     expect((await cli('click', '--file', SAMPLE_C)).code).toBe(64);
   });
 });
+
+function binaryIncludes(sorted: Uint32Array, v: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const m = (lo + hi) >> 1;
+    if (sorted[m] === v) return true;
+    if (sorted[m]! < v) lo = m + 1;
+    else hi = m - 1;
+  }
+  return false;
+}
