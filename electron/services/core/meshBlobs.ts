@@ -1,6 +1,6 @@
 import type { MeshView, ScanView } from '../../../common/contracts/scans';
 import type { LayerLabels } from '../labels/labelStore';
-import type { Scan } from '../scans/model';
+import type { LabelLayerData, Scan } from '../scans/model';
 import type { ScanRegistry } from '../scans/scanRegistry';
 
 /** What the mesh blobs need from the open project (null: no project open). */
@@ -102,7 +102,7 @@ function faceLayerBlob(scan: Scan, part: string, labels: MeshLabelSource): Uint8
 }
 
 /** The file's own per-face classes (imported PLY label, demo ground truth), if any. */
-function sourceClasses(scan: Scan): Uint16Array | Uint32Array | Int32Array | null {
+function sourceClasses(scan: Scan): LabelLayerData['values'] | null {
   const faces = faceCountOf(scan);
   const layers = scan.labelLayers.filter((l) => l.target === 'faces' && l.values.length === faces && !/instance|segment/i.test(l.name));
   const layer =

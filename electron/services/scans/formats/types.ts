@@ -36,6 +36,19 @@ export interface ReadOptions {
   /** Upper bound of points per chunk (readers may return fewer). */
   chunkPoints?: number;
   signal?: AbortSignal;
+  /**
+   * Columns for the whole scan (info.pointCount points, info.attributes order) that readers able to
+   * decode in place (binary LAS, binary PLY) fill directly: their chunks are then views into these
+   * arrays at the chunk's start, so an in-memory import neither allocates nor copies per chunk.
+   * Other readers ignore it.
+   */
+  target?: ScanColumns;
+}
+
+/** A whole scan's per-point arrays (positions xyz float32, attributes point-major). */
+export interface ScanColumns {
+  positions: Float32Array;
+  attributes: ScanAttribute[];
 }
 
 export interface ScanReader {

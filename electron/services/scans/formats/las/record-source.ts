@@ -1,19 +1,21 @@
 import type { FileHandle } from 'node:fs/promises';
 import { BadInputError } from '../../../errors';
 import type { LasHeader } from './header';
-import { readAt } from './io';
+import { readAt, readInto } from './io';
 import type { LazChunk } from './laz-chunk-table';
 import { LazChunkDecoder } from './laz-perf';
 
 /** Raw point records in file order, a batch at a time; never more than one batch (plus one LAZ chunk) in memory. */
 export interface RecordSource {
-  /** Up to `maxPoints` records (record-major), or null when all points were read. */
+  /** Up to `maxPoints` records (record-major), or null when all points were read. `raw` may be reused by the next call. */
   next(maxPoints: number): Promise<{ raw: Uint8Array; count: number } | null>;
   close(): void;
 }
 
 export class LasRecordSource implements RecordSource {
   private read = 0;
+  /** One read buffer for every batch (allocating and zeroing a fresh one per batch costs as much as decoding it). */
+  private buffer = new Uint8Array(0);
 
   constructor(
     private readonly fh: FileHandle,
@@ -26,10 +28,12 @@ export class LasRecordSource implements RecordSource {
     const count = Math.min(maxPoints, h.pointCount - this.read);
     if (count <= 0) return null;
     const at = h.offsetToPointData + this.read * h.recordLength;
-    const raw = await readAt(this.fh, at, count * h.recordLength);
-    if (raw.length < count * h.recordLength)
+    if (this.buffer.length < count * h.recordLength) this.buffer = new Uint8Array(Buffer.allocUnsafeSlow(count * h.recordLength).buffer);
+    const raw = this.buffer.subarray(0, count * h.recordLength);
+    const got = await readInto(this.fh, at, raw);
+    if (got < raw.length)
       throw new BadInputError(this.file, `point data ends early: expected ${count} records of ${h.recordLength} bytes here`, {
-        byte: at + raw.length,
+        byte: at + got,
       });
     this.read += count;
     return { raw, count };
