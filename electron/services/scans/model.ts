@@ -25,8 +25,11 @@ export interface LabelLayerData {
   kind: 'imported' | 'ground-truth' | 'user' | 'predicted';
   /** Which attribute the layer was read from, if any. */
   attribute: string | null;
-  /** Per point (or per face for mesh face labels). */
-  values: Uint16Array | Uint32Array | Int32Array;
+  /**
+   * Per point (or per face for mesh face labels). Imported layers may share their array with the
+   * attribute they come from (a uint8 LAS classification stays uint8): treat them as read-only.
+   */
+  values: Uint8Array | Uint16Array | Uint32Array | Int32Array;
   target: 'points' | 'faces';
 }
 
@@ -98,6 +101,27 @@ export function allocateAttribute(type: AttributeType, length: number): TypedArr
     case 'float64':
       return new Float64Array(length);
   }
+}
+
+const ARRAY_TYPES = {
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+} as const;
+
+/**
+ * A typed array of an attribute type whose memory is NOT zeroed: only for readers that write every
+ * element before anyone reads it (skips a memset of the whole column, which costs as much as decoding).
+ */
+export function allocateUnfilled(type: AttributeType, length: number): TypedArray {
+  const Type = ARRAY_TYPES[type];
+  // allocUnsafeSlow: a fresh ArrayBuffer of its own (never the shared pool), so offset 0 and aligned.
+  return new Type(Buffer.allocUnsafeSlow(length * Type.BYTES_PER_ELEMENT).buffer, 0, length);
 }
 
 export function attribute(scan: Scan, name: string): ScanAttribute | undefined {

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import type { AttributeInfo } from '../../../common/contracts/scans';
 import { BadInputError } from '../errors';
 import { formatModules } from './formats/registry';
-import type { OpenOptions, ReadOptions, ScanReader } from './formats/types';
+import type { OpenOptions, ReadOptions, ScanColumns, ScanReader } from './formats/types';
 import { allocateAttribute, type LabelLayerData, type Scan, type ScanAttribute, type TypedArray } from './model';
 
 /** Bytes handed to each module's `sniff`. */
@@ -60,17 +60,23 @@ class Columns {
     private capacity: number,
     infos: AttributeInfo[],
   ) {
+    // Zeroed: a reader may yield fewer points or omit an attribute, and those stay 0.
     this.positions = new Float32Array(capacity * 3);
     this.attrs = infos.map((info) => ({ info, values: allocateAttribute(info.type, capacity * info.components) }));
+  }
+
+  /** The columns as ReadOptions.target, for readers that decode in place. */
+  target(): ScanColumns {
+    return { positions: this.positions, attributes: this.attrs.map((a) => ({ ...a.info, values: a.values })) };
   }
 
   append(start: number, count: number, positions: Float32Array, attributes: ScanAttribute[]): void {
     const end = start + count;
     if (end > this.capacity) this.grow(Math.max(end, this.capacity * 2));
-    this.positions.set(positions.subarray(0, count * 3), start * 3);
+    copyUnlessInPlace(this.positions, start * 3, positions.subarray(0, count * 3));
     for (const a of this.attrs) {
       const src = attributes.find((s) => s.name === a.info.name);
-      if (src) a.values.set(src.values.subarray(0, count * a.info.components) as never, start * a.info.components);
+      if (src) copyUnlessInPlace(a.values, start * a.info.components, src.values.subarray(0, count * a.info.components));
     }
     this.count = Math.max(this.count, end);
   }
@@ -97,10 +103,19 @@ class Columns {
   }
 }
 
-/** Label values in the model's label array types: unsigned up to 16 bits, uint32, else int32. */
+/** `src` into `dst` at `at`, skipped when a reader already decoded it there (ReadOptions.target). */
+function copyUnlessInPlace(dst: TypedArray, at: number, src: TypedArray): void {
+  if (src.buffer === dst.buffer && src.byteOffset === dst.byteOffset + at * dst.BYTES_PER_ELEMENT) return;
+  dst.set(src as never, at);
+}
+
+/**
+ * Label values in the model's label array types. Unsigned and int32 attributes are shared, not
+ * copied (a 100 M point LAS would otherwise hold its classification twice); others become int32.
+ */
 function labelValues(values: TypedArray): LabelLayerData['values'] {
-  if (values instanceof Uint8Array || values instanceof Uint16Array) return Uint16Array.from(values);
-  if (values instanceof Uint32Array) return values.slice();
+  if (values instanceof Uint8Array || values instanceof Uint16Array || values instanceof Uint32Array || values instanceof Int32Array)
+    return values;
   return Int32Array.from(values, (v) => Math.round(v));
 }
 
@@ -113,7 +128,7 @@ export async function readScan(path: string, options: OpenOptions & ReadOptions 
   try {
     const info = reader.info;
     const cols = new Columns(info.pointCount, info.attributes);
-    for await (const chunk of reader.chunks({ chunkPoints: options.chunkPoints, signal: options.signal })) {
+    for await (const chunk of reader.chunks({ chunkPoints: options.chunkPoints, signal: options.signal, target: cols.target() })) {
       cols.append(chunk.start, chunk.count, chunk.positions, chunk.attributes);
     }
     const { positions, attributes } = cols.finish();

@@ -71,7 +71,8 @@ describe('openScan', () => {
     expect(scan).toMatchObject({ name: 'sample_c_thin.las', format: 'las', pointCount: 2732, crs: null, mesh: null });
     expect(scan.positions).toHaveLength(2732 * 3);
     expect(scan.labelLayers).toHaveLength(1);
-    expect(scan.labelLayers[0]!.values).toBeInstanceOf(Uint16Array);
+    // shared with the uint8 classification attribute, not a uint16 copy
+    expect(scan.labelLayers[0]!.values).toBe(scan.attributes.find((a) => a.name === 'classification')!.values);
     expect([...classHistogram(scan.labelLayers[0]!.values)]).toEqual([
       [2, 354],
       [3, 10],

@@ -11,7 +11,8 @@ import { readAt } from './io';
 import { ChunkTableError, decodeChunkTable, type LazChunk } from './laz-chunk-table';
 import { LASZIP_RECORD_ID, LASZIP_USER_ID, parseLaszipVlr, type LaszipInfo } from './laszip-vlr';
 import { chooseOrigin, type LasOrigin } from './origin';
-import { decodeRecords, layoutAttributes, makeLayout, STANDARD_ATTRIBUTE_NAMES, type RecordLayout } from './records';
+import { fitsTarget, targetViews } from '../stream/target';
+import { allocateDecoded, decodeInto, layoutAttributes, makeLayout, STANDARD_ATTRIBUTE_NAMES, type RecordLayout } from './records';
 import { LasRecordSource, LazRecordSource, type RecordSource } from './record-source';
 import { EVLR_HEADER_SIZE, findVlr, MAX_EVLR_LOAD_BYTES, parseEvlrHeader, parseVlrs, type LasVlr } from './vlr';
 
@@ -268,6 +269,7 @@ class LasReader implements ScanReader {
   async *chunks(options: ReadOptions = {}): AsyncIterable<PointChunk> {
     const { header, layout, origin, chunks, laszip } = this.opened;
     const perChunk = Math.max(1, Math.floor(options.chunkPoints ?? DEFAULT_CHUNK_POINTS));
+    const target = fitsTarget(options.target, this.info.pointCount, this.info.attributes) ? options.target : null;
     const source: RecordSource = chunks
       ? new LazRecordSource(this.fh, header, chunks, laszip!.layerCount, this.file)
       : new LasRecordSource(this.fh, header, this.file);
@@ -277,7 +279,10 @@ class LasReader implements ScanReader {
         options.signal?.throwIfAborted();
         const batch = await source.next(perChunk);
         if (!batch) break;
-        const decoded = decodeRecords(batch.raw, batch.count, layout, origin.steps, header.scale);
+        // In place when the caller gave the scan's columns (a LAZ chunk table may overrun the header's count: then fresh arrays).
+        const decoded =
+          target && start + batch.count <= this.info.pointCount ? targetViews(target, start, batch.count) : allocateDecoded(layout, batch.count);
+        decodeInto(batch.raw, batch.count, layout, origin.steps, header.scale, decoded);
         yield { start, count: batch.count, positions: decoded.positions, attributes: decoded.attributes };
         start += batch.count;
       }

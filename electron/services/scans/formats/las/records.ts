@@ -1,5 +1,5 @@
 import type { AttributeInfo } from '../../../../../common/contracts/scans';
-import { allocateAttribute, type ScanAttribute, type TypedArray } from '../../model';
+import { allocateUnfilled, type ScanAttribute, type TypedArray } from '../../model';
 import { extraBytesAttributeType, type ExtraBytesDescriptor } from './extra-bytes';
 import type { Vec3 } from './header';
 import type { PointFormat } from './point-format';
@@ -73,137 +73,165 @@ export function layoutAttributes(layout: RecordLayout): AttributeInfo[] {
 
 export interface DecodedRecords {
   positions: Float32Array;
+  /** In `layoutAttributes(layout)` order. */
   attributes: ScanAttribute[];
 }
 
+/** Output arrays for `count` records, not zeroed: `decodeInto` writes every element. */
+export function allocateDecoded(layout: RecordLayout, count: number): DecodedRecords {
+  return {
+    positions: allocateUnfilled('float32', count * 3) as Float32Array,
+    attributes: layoutAttributes(layout).map((a) => ({ ...a, values: allocateUnfilled(a.type, count * a.components) })),
+  };
+}
+
 /**
- * Decodes `count` records from `raw` (record-major, `layout.recordLength` bytes each). Positions are
- * float32((X_int - steps) * scale), see origin.ts for why that is exact.
+ * Decodes `count` records from `raw` (record-major, `layout.recordLength` bytes each) into fresh
+ * arrays. Positions are float32((X_int - steps) * scale), see origin.ts for why that is exact.
  */
 export function decodeRecords(raw: Uint8Array, count: number, layout: RecordLayout, steps: Vec3, scale: Vec3): DecodedRecords {
+  const out = allocateDecoded(layout, count);
+  decodeInto(raw, count, layout, steps, scale, out);
+  return out;
+}
+
+/** Records decoded per block: each pass re-reads the block's raw bytes from cache instead of memory. */
+const BLOCK_RECORDS = 4096;
+
+/**
+ * Decodes `count` records into `out`, whose arrays hold exactly `count` points in
+ * `layoutAttributes(layout)` order (subarray views into a whole scan's columns are fine).
+ */
+export function decodeInto(raw: Uint8Array, count: number, layout: RecordLayout, steps: Vec3, scale: Vec3, out: DecodedRecords): void {
   const rl = layout.recordLength;
   if (raw.length < count * rl) throw new RangeError(`decodeRecords: ${raw.length} bytes cannot hold ${count} records of ${rl}`);
+  if (out.positions.length !== count * 3) throw new RangeError(`decodeInto: positions hold ${out.positions.length / 3} points, not ${count}`);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const f = layout.format;
-  const positions = new Float32Array(count * 3);
-  const intensity = new Uint16Array(count);
-  const returnNumber = new Uint8Array(count);
-  const numberOfReturns = new Uint8Array(count);
-  const scanDirection = new Uint8Array(count);
-  const edge = new Uint8Array(count);
-  const classification = new Uint8Array(count);
-  const classFlags = new Uint8Array(count);
-  const scannerChannel = f.extended ? new Uint8Array(count) : null;
-  const scanAngle = new Int16Array(count);
-  const userData = new Uint8Array(count);
-  const pointSource = new Uint16Array(count);
+  const col = new Map(out.attributes.map((a) => [a.name, a.values]));
+  const get = <T extends TypedArray>(name: string) => col.get(name) as T;
+  const core: CoreColumns = {
+    positions: out.positions,
+    intensity: get<Uint16Array>('intensity'),
+    returnNumber: get<Uint8Array>('return_number'),
+    numberOfReturns: get<Uint8Array>('number_of_returns'),
+    scanDirection: get<Uint8Array>('scan_direction_flag'),
+    edge: get<Uint8Array>('edge_of_flight_line'),
+    classification: get<Uint8Array>('classification'),
+    classFlags: get<Uint8Array>('classification_flags'),
+    scannerChannel: f.extended ? get<Uint8Array>('scanner_channel') : null,
+    scanAngle: get<Int16Array>('scan_angle'),
+    userData: get<Uint8Array>('user_data'),
+    pointSource: get<Uint16Array>('point_source_id'),
+  };
+  const gps = f.gpsTime !== null ? get<Float64Array>('gps_time') : null;
+  const rgb = f.rgb !== null ? get<Uint16Array>('color') : null;
+  const nir = f.nir !== null ? get<Uint16Array>('nir') : null;
+  const extras = layout.extraBytes.map((d) => ({ d, values: get(d.name) }));
+  const undescribed = layout.undescribed ? get<Uint8Array>(UNDESCRIBED_EXTRA_BYTES) : null;
+
+  for (let from = 0; from < count; from += BLOCK_RECORDS) {
+    const to = Math.min(count, from + BLOCK_RECORDS);
+    // Separate passes keep each loop branch-free and monomorphic (measurably faster than one loop with a format switch).
+    decodePositions(dv, rl, from, to, steps, scale, core);
+    if (core.scannerChannel) decodeExtendedCore(raw, dv, rl, from, to, core, core.scannerChannel);
+    else decodeLegacyCore(raw, dv, rl, from, to, core);
+    if (gps) for (let i = from, o = from * rl + f.gpsTime!; i < to; i++, o += rl) gps[i] = dv.getFloat64(o, true);
+    if (rgb) {
+      for (let i = from, o = from * rl + f.rgb!, q = 3 * from; i < to; i++, o += rl, q += 3) {
+        rgb[q] = dv.getUint16(o, true);
+        rgb[q + 1] = dv.getUint16(o + 2, true);
+        rgb[q + 2] = dv.getUint16(o + 4, true);
+      }
+    }
+    if (nir) for (let i = from, o = from * rl + f.nir!; i < to; i++, o += rl) nir[i] = dv.getUint16(o, true);
+    for (const e of extras) decodeExtraBytes(raw, dv, from, to, rl, e.d, e.values);
+    if (undescribed) copyBytes(raw, rl, from, to, layout.undescribed!.offset, layout.undescribed!.size, undescribed);
+  }
+}
+
+interface CoreColumns {
+  positions: Float32Array;
+  intensity: Uint16Array;
+  returnNumber: Uint8Array;
+  numberOfReturns: Uint8Array;
+  scanDirection: Uint8Array;
+  edge: Uint8Array;
+  classification: Uint8Array;
+  classFlags: Uint8Array;
+  scannerChannel: Uint8Array | null;
+  scanAngle: Int16Array;
+  userData: Uint8Array;
+  pointSource: Uint16Array;
+}
+
+function decodePositions(dv: DataView, rl: number, from: number, to: number, steps: Vec3, scale: Vec3, c: CoreColumns): void {
+  const { positions, intensity, userData } = c;
   const [nx, ny, nz] = steps;
   const [sx, sy, sz] = scale;
-
-  // Separate passes keep each loop branch-free and monomorphic (measurably faster than one loop with a format switch).
-  for (let i = 0, o = 0, p = 0; i < count; i++, o += rl, p += 3) {
+  for (let i = from, o = from * rl, p = 3 * from; i < to; i++, o += rl, p += 3) {
     positions[p] = (dv.getInt32(o, true) - nx) * sx;
     positions[p + 1] = (dv.getInt32(o + 4, true) - ny) * sy;
     positions[p + 2] = (dv.getInt32(o + 8, true) - nz) * sz;
     intensity[i] = dv.getUint16(o + 12, true);
-    userData[i] = raw[o + 17]!;
+    userData[i] = dv.getUint8(o + 17);
   }
-  if (scannerChannel) {
-    for (let i = 0, o = 0; i < count; i++, o += rl) {
-      const b14 = raw[o + 14]!;
-      const b15 = raw[o + 15]!;
-      returnNumber[i] = b14 & 0x0f;
-      numberOfReturns[i] = b14 >> 4;
-      // bits: synthetic, key-point, withheld, overlap (LAS 1.4 order).
-      classFlags[i] = b15 & 0x0f;
-      scannerChannel[i] = (b15 >> 4) & 0x03;
-      scanDirection[i] = (b15 >> 6) & 1;
-      edge[i] = b15 >> 7;
-      classification[i] = raw[o + 16]!;
-      scanAngle[i] = dv.getInt16(o + 18, true);
-      pointSource[i] = dv.getUint16(o + 20, true);
-    }
-  } else {
-    for (let i = 0, o = 0; i < count; i++, o += rl) {
-      const b14 = raw[o + 14]!;
-      const b15 = raw[o + 15]!;
-      returnNumber[i] = b14 & 0x07;
-      numberOfReturns[i] = (b14 >> 3) & 0x07;
-      scanDirection[i] = (b14 >> 6) & 1;
-      edge[i] = b14 >> 7;
-      classification[i] = b15 & 0x1f;
-      // bits: synthetic, key-point, withheld.
-      classFlags[i] = b15 >> 5;
-      scanAngle[i] = dv.getInt8(o + 16);
-      pointSource[i] = dv.getUint16(o + 18, true);
-    }
-  }
-
-  const attributes: ScanAttribute[] = [];
-  const add = (name: string, type: ScanAttribute['type'], components: number, values: TypedArray) =>
-    attributes.push({ name, type, components, values });
-  add('intensity', 'uint16', 1, intensity);
-  add('return_number', 'uint8', 1, returnNumber);
-  add('number_of_returns', 'uint8', 1, numberOfReturns);
-  add('scan_direction_flag', 'uint8', 1, scanDirection);
-  add('edge_of_flight_line', 'uint8', 1, edge);
-  add('classification', 'uint8', 1, classification);
-  add('classification_flags', 'uint8', 1, classFlags);
-  if (scannerChannel) add('scanner_channel', 'uint8', 1, scannerChannel);
-  add('scan_angle', 'int16', 1, scanAngle);
-  add('user_data', 'uint8', 1, userData);
-  add('point_source_id', 'uint16', 1, pointSource);
-
-  if (f.gpsTime !== null) {
-    const gps = new Float64Array(count);
-    for (let i = 0, o = f.gpsTime; i < count; i++, o += rl) gps[i] = dv.getFloat64(o, true);
-    add('gps_time', 'float64', 1, gps);
-  }
-  if (f.rgb !== null) {
-    const rgb = new Uint16Array(count * 3);
-    for (let i = 0, o = f.rgb; i < count; i++, o += rl) {
-      rgb[3 * i] = dv.getUint16(o, true);
-      rgb[3 * i + 1] = dv.getUint16(o + 2, true);
-      rgb[3 * i + 2] = dv.getUint16(o + 4, true);
-    }
-    add('color', 'uint16', 3, rgb);
-  }
-  if (f.nir !== null) {
-    const nir = new Uint16Array(count);
-    for (let i = 0, o = f.nir; i < count; i++, o += rl) nir[i] = dv.getUint16(o, true);
-    add('nir', 'uint16', 1, nir);
-  }
-  for (const d of layout.extraBytes) add(d.name, extraBytesAttributeType(d), d.components, decodeExtraBytes(raw, dv, count, rl, d));
-  if (layout.undescribed) {
-    const { offset, size } = layout.undescribed;
-    const bytes = new Uint8Array(count * size);
-    for (let i = 0; i < count; i++) bytes.set(raw.subarray(i * rl + offset, i * rl + offset + size), i * size);
-    add(UNDESCRIBED_EXTRA_BYTES, 'uint8', size, bytes);
-  }
-  return { positions, attributes };
 }
 
-function decodeExtraBytes(raw: Uint8Array, dv: DataView, count: number, rl: number, d: ExtraBytesDescriptor): TypedArray {
-  const c = d.components;
-  if (d.rawType === null) {
-    const out = new Uint8Array(count * c);
-    for (let i = 0; i < count; i++) out.set(raw.subarray(i * rl + d.recordOffset, i * rl + d.recordOffset + c), i * c);
-    return out;
+function decodeExtendedCore(raw: Uint8Array, dv: DataView, rl: number, from: number, to: number, c: CoreColumns, channel: Uint8Array): void {
+  const { returnNumber, numberOfReturns, classFlags, scanDirection, edge, classification, scanAngle, pointSource } = c;
+  for (let i = from, o = from * rl; i < to; i++, o += rl) {
+    const b14 = raw[o + 14]!;
+    const b15 = raw[o + 15]!;
+    returnNumber[i] = b14 & 0x0f;
+    numberOfReturns[i] = b14 >> 4;
+    // bits: synthetic, key-point, withheld, overlap (LAS 1.4 order).
+    classFlags[i] = b15 & 0x0f;
+    channel[i] = (b15 >> 4) & 0x03;
+    scanDirection[i] = (b15 >> 6) & 1;
+    edge[i] = b15 >> 7;
+    classification[i] = raw[o + 16]!;
+    scanAngle[i] = dv.getInt16(o + 18, true);
+    pointSource[i] = dv.getUint16(o + 20, true);
   }
+}
+
+function decodeLegacyCore(raw: Uint8Array, dv: DataView, rl: number, from: number, to: number, c: CoreColumns): void {
+  const { returnNumber, numberOfReturns, classFlags, scanDirection, edge, classification, scanAngle, pointSource } = c;
+  for (let i = from, o = from * rl; i < to; i++, o += rl) {
+    const b14 = raw[o + 14]!;
+    const b15 = raw[o + 15]!;
+    returnNumber[i] = b14 & 0x07;
+    numberOfReturns[i] = (b14 >> 3) & 0x07;
+    scanDirection[i] = (b14 >> 6) & 1;
+    edge[i] = b14 >> 7;
+    classification[i] = b15 & 0x1f;
+    // bits: synthetic, key-point, withheld.
+    classFlags[i] = b15 >> 5;
+    scanAngle[i] = dv.getInt8(o + 16);
+    pointSource[i] = dv.getUint16(o + 18, true);
+  }
+}
+
+/** `size` bytes at `offset` of each record in [from, to), packed into `out`. */
+function copyBytes(raw: Uint8Array, rl: number, from: number, to: number, offset: number, size: number, out: Uint8Array): void {
+  for (let i = from; i < to; i++) out.set(raw.subarray(i * rl + offset, i * rl + offset + size), i * size);
+}
+
+function decodeExtraBytes(raw: Uint8Array, dv: DataView, from: number, to: number, rl: number, d: ExtraBytesDescriptor, out: TypedArray): void {
+  const c = d.components;
+  if (d.rawType === null) return copyBytes(raw, rl, from, to, d.recordOffset, c, out as Uint8Array);
   const size = d.byteSize / c;
   const read = elementReader(d.rawType, dv);
   const scaled = d.scale !== null || d.offset !== null;
-  const type = extraBytesAttributeType(d);
-  const out = allocateAttribute(type, count * c);
   for (let k = 0; k < c; k++) {
     const s = d.scale?.[k] ?? 1;
     const off = d.offset?.[k] ?? 0;
-    for (let i = 0, o = d.recordOffset + k * size; i < count; i++, o += rl) {
+    for (let i = from, o = from * rl + d.recordOffset + k * size; i < to; i++, o += rl) {
       const v = read(o);
       out[i * c + k] = scaled ? v * s + off : v;
     }
   }
-  return out;
 }
 
 function elementReader(type: NonNullable<ExtraBytesDescriptor['rawType']>, dv: DataView): (at: number) => number {
