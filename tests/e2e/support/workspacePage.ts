@@ -30,6 +30,15 @@ export class WorkspacePage {
       null,
       { timeout },
     );
+    await this.nextFrames();
+  }
+
+  /**
+   * Lets the viewer draw what it has: it renders on demand from requestAnimationFrame, so the frame
+   * asked for by the last loaded chunk runs before these (a poll can land between load and draw).
+   */
+  async nextFrames() {
+    await this.page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
   }
 
   async setColorMode(label: 'RGB' | 'Intensity' | 'Elevation' | 'Labels' | 'Predicted' | 'Confidence' | 'Unlabeled' | 'File classes') {
