@@ -12,6 +12,7 @@ import { writePly } from './formats/ply';
 import { writeS3dis } from './formats/s3dis';
 import { resolveExportLabels } from './labels';
 import { writeLasFromLas } from './las/writeLas';
+import { writeLasFromPoints } from './las/writeLasFromPoints';
 import { LAZ_UNAVAILABLE } from './laz';
 import { isExportFormat, type ExportFormat, type ExportOptions, type ExportResult } from './options';
 import { openExportSource } from './source';
@@ -31,7 +32,7 @@ export async function exportScan(store: ProjectStore, options: ExportOptions): P
   const unlabeledCode = options.unlabeledCode ?? DEFAULT_UNLABELED[format];
   const labels = resolveExportLabels(store, options.scanId, options);
   options.progress?.(0, 'opening source');
-  const src = await openExportSource(store, options.scanId);
+  const src = await openExportSource(store, options.scanId, options.memoryScan);
   const common = { signal: options.signal, progress: options.progress };
   const atomic = { openSink: options.openSink, signal: options.signal };
   try {
@@ -41,10 +42,18 @@ export async function exportScan(store: ProjectStore, options: ExportOptions): P
     let details: ExportResult['details'] = {};
     if (format === 'las') {
       const source = src.reader.info.source as LasSourceDetails | null;
-      if (source?.format !== 'las')
-        throw new ServiceFailure('invalid_params', `LAS export keeps the source's records and VLRs, so it needs a LAS/LAZ source; this scan is ${src.reader.info.format} (export ply, pcd or csv instead)`);
       if (src.target !== 'points') throw new ServiceFailure('invalid_params', 'LAS holds points; this scan is labeled per face (export ply)');
-      const r = await writeFileAtomically(out, (w) => writeLasFromLas(src.path, source, labels, { ...common, lasVersion: options.lasVersion, unlabeledCode, keepSourceClass: options.keepSourceClass ?? false }, w), atomic);
+      if (source?.format !== 'las' && options.lasVersion === '1.2')
+        throw new ServiceFailure('invalid_params', `LAS 1.2 is written only from LAS sources (their point format is kept); this scan is ${src.reader.info.format}, which exports as LAS 1.4`);
+      // A LAS/LAZ source keeps its records, VLRs and integer coordinates; any other source gets a new LAS 1.4 file.
+      const r = await writeFileAtomically(
+        out,
+        (w) =>
+          source?.format === 'las'
+            ? writeLasFromLas(src.path, source, labels, { ...common, lasVersion: options.lasVersion, unlabeledCode, keepSourceClass: options.keepSourceClass ?? false }, w)
+            : writeLasFromPoints(src, labels, { ...common, unlabeledCode, crs: src.scan.crs }, w),
+        atomic,
+      );
       points = r.points;
       details = r.details;
     } else if (format === 'ply') {

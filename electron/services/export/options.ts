@@ -1,3 +1,4 @@
+import type { Scan } from '../scans/model';
 import type { SinkOpener } from './sink';
 
 export const EXPORT_FORMATS = ['las', 'laz', 'ply', 'kitti', 's3dis', 'pcd', 'csv'] as const;
@@ -32,6 +33,8 @@ export interface ExportOptions extends LabelSelection {
   lasVersion?: '1.2' | '1.4';
   /** LAS: unlabeled points keep the source file's classification instead of `unlabeledCode`. */
   keepSourceClass?: boolean;
+  /** Scans held only in memory (the generated demo has no source file): looked up by id. */
+  memoryScan?: (scanId: string) => Scan | null;
   /** Test seam: how output files are opened (a size-limited sink simulates a full disk). */
   openSink?: SinkOpener;
   signal?: AbortSignal;

@@ -31,7 +31,8 @@ interface LasLike {
 
 const isLas = (s: unknown): s is LasLike => (s as { format?: string } | null)?.format === 'las';
 
-function storesFloat32(info: ScanInfo): boolean {
+/** Whether the source file itself stores float32 coordinates (so its own step is the float32 one). */
+export function storesFloat32(info: ScanInfo): boolean {
   const s = info.source as Record<string, unknown> | null;
   if (!s) return info.format === 'gltf';
   if (s.format === 'ply') {
