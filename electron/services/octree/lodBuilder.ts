@@ -5,6 +5,17 @@ import { encodeNode } from './nodeEncoder';
 import { PoissonSampler } from './poissonSampler';
 import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, type Records } from './records';
 
+/** Runs up to this many records are Morton-sorted in one go (~1.8 MB of records: the sort stays in cache). */
+const SORT_RUN = 1 << 16;
+
+/** One chunk being indexed: its records (reordered in place), their Morton codes, the sort's buffers. */
+interface Run {
+  records: Records;
+  key: GridKey;
+  codes: Uint32Array;
+  sorter: MortonSorter;
+}
+
 export interface LodParams {
   cube: OctreeCube;
   spacingDivisor: number;
@@ -61,43 +72,47 @@ export class LodBuilder {
 
   /**
    * Builds the subtree of chunk `name` from its records; finished nodes go to `nodes`, the chunk
-   * root stays pending. The records are put in Morton order (into the sorter's buffer, so `input`
-   * becomes scratch for the deep levels) and every node's points are then a contiguous run: all
-   * later passes read memory in order. A sorter may be passed in to reuse its buffers across chunks.
+   * root stays pending. The records are reordered in place so that every node's points are a
+   * contiguous run in Morton order: large runs are first split by octant (a stable counting sort,
+   * one sequential pass), and runs of at most SORT_RUN records are Morton-sorted, a sort whose
+   * buffers stay in cache. Both keep ties in arrival order, so the result is the same as one sort
+   * of the whole chunk. A sorter may be passed in to reuse its buffers across chunks.
    */
-  indexChunk(input: Records, name: string, sorter = new MortonSorter()): PendingNode {
-    const key = new GridKey(this.params.cube);
-    const { records, codes, spare: scratch } = sorter.sort(input, key);
+  indexChunk(records: Records, name: string, sorter = new MortonSorter()): PendingNode {
     const level = name.length - 1;
-    const root = this.build(records, scratch, key, codes, 0, records.count, name, level);
+    const run: Run = { records, key: new GridKey(this.params.cube), codes: sorter.codesFor(records.count), sorter };
+    const root = this.build(run, 0, records.count, name, level, false);
     return { name, level, childMask: root.childMask, records: compact(records, root.points) };
   }
 
   private build(
-    records: Records,
-    scratch: Records,
-    key: GridKey,
-    codes: Uint32Array,
+    run: Run,
     from: number,
     to: number,
     name: string,
     level: number,
+    sorted: boolean,
   ): { points: Uint32Array; childMask: number } {
     const n = to - from;
-    if (n <= this.params.maxLeafPoints || level >= this.params.maxLevel) {
+    const leaf = n <= this.params.maxLeafPoints || level >= this.params.maxLevel;
+    if (!sorted && (leaf || n <= SORT_RUN || level >= SORTED_LEVELS)) {
+      run.sorter.sortRun(run.records, from, to, run.key, run.codes);
+      sorted = true;
+    }
+    if (leaf) {
       const points = new Uint32Array(n);
       for (let i = 0; i < n; i++) points[i] = from + i;
       return { points, childMask: 0 };
     }
     const starts =
-      level < SORTED_LEVELS ? this.sortedSplit(codes, from, to, level) : this.splitBySorting(records, scratch, key, from, to, level);
+      sorted && level < SORTED_LEVELS ? this.sortedSplit(run.codes, from, to, level) : this.splitBySorting(run, from, to, level);
     const children: ChildPoints[] = [];
     for (let o = 0; o < 8; o++) {
       if (starts[o] === starts[o + 1]) continue;
-      const child = this.build(records, scratch, key, codes, starts[o]!, starts[o + 1]!, name + o, level + 1);
+      const child = this.build(run, starts[o]!, starts[o + 1]!, name + o, level + 1, sorted);
       children.push({ octant: o, points: child.points, childMask: child.childMask });
     }
-    return this.subsample(records, name, level, children);
+    return this.subsample(run.records, name, level, children);
   }
 
   /** Child runs of a node above SORTED_LEVELS: the records are already in octant order. */
@@ -109,8 +124,12 @@ export class LodBuilder {
     return starts;
   }
 
-  /** Below SORTED_LEVELS (very dense data): a stable counting sort of the node's records by octant. */
-  private splitBySorting(records: Records, scratch: Records, key: GridKey, from: number, to: number, level: number): Int32Array {
+  /**
+   * A stable counting sort of the node's records by octant: for runs too large to sort in cache,
+   * and below SORTED_LEVELS (very dense data), where the Morton codes no longer tell octants apart.
+   */
+  private splitBySorting(run: Run, from: number, to: number, level: number): Int32Array {
+    const { records, key } = run;
     const n = to - from;
     const f32 = records.f32;
     const octants = new Uint8Array(n);
@@ -133,7 +152,8 @@ export class LodBuilder {
     const starts = new Int32Array(9);
     starts[0] = from;
     for (let o = 0; o < 8; o++) starts[o + 1] = starts[o]! + counts[o]!;
-    const cursor = starts.slice(0, 8);
+    const cursor = starts.map((s) => s - from).slice(0, 8);
+    const scratch = run.sorter.scratch(n);
     const src = records.u32;
     const dst = scratch.u32;
     for (let i = 0; i < n; i++) {
@@ -147,7 +167,7 @@ export class LodBuilder {
       dst[d + 5] = src[s + 5]!;
       dst[d + 6] = src[s + 6]!;
     }
-    records.bytes.set(scratch.bytes.subarray(from * RECORD_BYTES, to * RECORD_BYTES), from * RECORD_BYTES);
+    records.bytes.set(scratch.bytes, from * RECORD_BYTES);
     return starts;
   }
 

@@ -12,7 +12,7 @@ import { RECORD_BYTES, RECORD_WORDS, recordsOver, type Records } from './records
 export const SORTED_LEVELS = 10;
 const SHIFT = KEY_BITS - SORTED_LEVELS;
 const SPREAD = spreadTable(SORTED_LEVELS);
-/** Widest radix digit: 4096 counters stay in L1, and a chunk's 21-24 varying bits take two passes. */
+/** Widest radix digit: 4096 counters stay in L1, and a run's 18-24 varying bits take two passes. */
 const MAX_DIGIT_BITS = 12;
 
 function spreadTable(bits: number): Uint32Array {
@@ -26,33 +26,43 @@ function spreadTable(bits: number): Uint32Array {
 }
 
 /**
- * Sorts chunk after chunk with the same buffers (one sorter per thread), so indexing a chunk
- * allocates nothing for its sort. The sorted records are written to the sorter's own buffer; the
- * caller's buffer is left free for use as scratch.
+ * Sorts run after run with the same buffers (one sorter per thread), so indexing a chunk allocates
+ * nothing for its sort. Runs are sorted in place, through a scratch buffer that is also lent to
+ * the builder's octant splits.
  */
 export class MortonSorter {
   private codes = new Uint32Array(0);
   private codesTmp = new Uint32Array(0);
   private order = new Uint32Array(0);
   private orderTmp = new Uint32Array(0);
-  private sorted = new ArrayBuffer(0);
+  private spare = new ArrayBuffer(0);
+
+  /** An array for a chunk's codes, indexed by record number (filled run by run by sortRun). */
+  codesFor(n: number): Uint32Array {
+    if (this.codes.length < n) this.codes = new Uint32Array(n);
+    return this.codes.subarray(0, n);
+  }
+
+  /** Scratch records (at least `n`), valid until the next call of sortRun or scratch. */
+  scratch(n: number): Records {
+    if (this.spare.byteLength < n * RECORD_BYTES) this.spare = new ArrayBuffer(n * RECORD_BYTES);
+    return recordsOver(this.spare, n);
+  }
 
   /**
-   * Returns the records in Morton order (either `records` itself, when they already were, or a
-   * view on the sorter's buffer, valid until the next call), their codes (same lifetime), and
-   * `spare`: the other of the two buffers, free for the caller to use as scratch.
+   * Sorts records [from, to) in place by Morton code, ties in arrival order, and writes their
+   * codes to codes[from, to).
    */
-  sort(records: Records, key: GridKey): { records: Records; codes: Uint32Array; spare: Records } {
-    const n = records.count;
-    this.reserve(n);
-    const codes = this.codes.subarray(0, n);
+  sortRun(records: Records, from: number, to: number, key: GridKey, chunkCodes: Uint32Array): void {
+    const n = to - from;
+    const codes = chunkCodes.subarray(from, to);
     const f32 = records.f32;
     const { minX, minY, minZ, scale } = key;
     let inOrder = true;
     let previous = 0;
     let first = 0;
     let differing = 0;
-    for (let i = 0, w = 0; i < n; i++, w += RECORD_WORDS) {
+    for (let i = 0, w = from * RECORD_WORDS; i < n; i++, w += RECORD_WORDS) {
       // GridKey.x/y/z inlined: clamping before truncation gives floor's result (negative -> 0).
       const fx = (f32[w]! - minX) * scale;
       const fy = (f32[w + 1]! - minY) * scale;
@@ -67,14 +77,14 @@ export class MortonSorter {
       differing |= code ^ first;
       previous = code;
     }
-    if (inOrder) return { records, codes, spare: recordsOver(this.sorted, n) };
-    const order = this.radix(n, 32 - Math.clz32(differing));
-    const out = recordsOver(this.sorted, n);
+    if (inOrder) return;
+    const order = this.radix(codes, 32 - Math.clz32(differing));
+    const out = this.scratch(n);
     const src = records.u32;
     const dst = out.u32;
     for (let i = 0, d = 0; i < n; i++, d += RECORD_WORDS) {
       // Unrolled: a loop over the 7 words costs twice as much here.
-      const s = order[i]! * RECORD_WORDS;
+      const s = (from + order[i]!) * RECORD_WORDS;
       dst[d] = src[s]!;
       dst[d + 1] = src[s + 1]!;
       dst[d + 2] = src[s + 2]!;
@@ -83,24 +93,30 @@ export class MortonSorter {
       dst[d + 5] = src[s + 5]!;
       dst[d + 6] = src[s + 6]!;
     }
-    return { records: out, codes, spare: records };
+    records.bytes.set(out.bytes, from * RECORD_BYTES);
   }
 
   /**
-   * Stable LSD radix sort of this.codes[0..n) over their low `bits` bits (the higher ones are the
-   * same for the whole chunk), in as few passes as MAX_DIGIT_BITS allows; all digit histograms in
-   * one read. Leaves the codes sorted in this.codes and returns the permutation.
+   * Stable LSD radix sort of `codes` over their low `bits` bits (the higher ones are the same for
+   * the whole run), in as few passes as MAX_DIGIT_BITS allows; all digit histograms in one read.
+   * Leaves `codes` sorted and returns the permutation (run-relative record numbers).
    */
-  private radix(n: number, bits: number): Uint32Array {
+  private radix(codes: Uint32Array, bits: number): Uint32Array {
+    const n = codes.length;
+    if (this.order.length < n) {
+      this.codesTmp = new Uint32Array(n);
+      this.order = new Uint32Array(n);
+      this.orderTmp = new Uint32Array(n);
+    }
     const passes = Math.max(1, Math.ceil(bits / MAX_DIGIT_BITS));
     const digit = Math.ceil(bits / passes);
     const radix = 1 << digit;
     const mask = radix - 1;
     const counts = new Uint32Array(radix * passes);
-    let a = this.codes;
-    let b = this.codesTmp;
-    let p = this.order;
-    let q = this.orderTmp;
+    let a: Uint32Array = codes;
+    let b: Uint32Array = this.codesTmp;
+    let p: Uint32Array = this.order;
+    let q: Uint32Array = this.orderTmp;
     for (let i = 0; i < n; i++) {
       const code = a[i]!;
       for (let pass = 0, s = 0; pass < passes; pass++, s += digit) counts[pass * radix + ((code >>> s) & mask)]!++;
@@ -125,18 +141,8 @@ export class MortonSorter {
       [a, b] = [b, a];
       [p, q] = [q, p];
     }
-    // sort() returns this.codes: after an odd number of passes the sorted codes are in the spare.
-    if (a !== this.codes) this.codes.set(a.subarray(0, n));
+    if (a !== codes) codes.set(a.subarray(0, n));
     return p;
-  }
-
-  private reserve(n: number) {
-    if (this.codes.length >= n) return;
-    this.codes = new Uint32Array(n);
-    this.codesTmp = new Uint32Array(n);
-    this.order = new Uint32Array(n);
-    this.orderTmp = new Uint32Array(n);
-    this.sorted = new ArrayBuffer(n * RECORD_BYTES);
   }
 }
 
