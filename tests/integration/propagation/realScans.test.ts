@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PropagationEngine } from '../../../electron/services/propagation/engine';
 import { groundFilter } from '../../../electron/services/geometry/ground';
 import { composite, meanIoU } from '../../../electron/services/propagation/metrics';
+import { gtValuesFromU8File } from '../../../electron/services/eval/truth';
 import { readScan } from '../../../electron/services/scans/read';
 import { demoScene, clicksPerClass } from '../../unit/propagation/demoFixture';
 
@@ -23,21 +24,45 @@ function groundIoU(mask: Uint8Array, classes: ArrayLike<number>): number {
   return i / u;
 }
 
-describe('ground filter on real aerial LiDAR (ASPRS class 2)', () => {
+describe('ground filter on real aerial LiDAR (ASPRS class 2, ISPRS reference flags)', () => {
+  // Figures from scripts/bench-ground.ts. The thresholds sit ~0.05 below what the filter measures
+  // and far above what the previous filter scored, so a regression of either kind shows.
   it('pdal-sample-c/sample_c.las: ground beside a roof that covers most of the tile', async () => {
     const scan = await readScan(data('pdal-sample-c/sample_c.las'));
     const cls = scan.attributes.find((a) => a.name === 'classification')!.values;
-    // Measured 0.978. The roof (87% of points, 26 units up) spans ~60 of the tile's 83 units, so
-    // only a window of 3/4 of the extent removes it; a filter with a building-sized default window
-    // marks the roof as ground and scores ~0.10. 0.9 separates those outcomes with room to spare.
-    expect(groundIoU(groundFilter(scan.positions).ground, cls)).toBeGreaterThan(0.9);
+    // Measured 0.922. The roof (87% of points, 26 units up) touches the tile edge: only a window
+    // spanning the tile removes it; a building-sized window marks the roof as ground (~0.10).
+    expect(groundIoU(groundFilter(scan.positions).ground, cls)).toBeGreaterThan(0.87);
   });
 
   it('nebraska-3dep: ground under trees and two buildings', async () => {
     const scan = await readScan(data('nebraska-3dep/file_with_both_wkt_and_geotiff_vlrs.las'));
     const cls = scan.attributes.find((a) => a.name === 'classification')!.values;
-    // Measured 0.990; 0.95 still fails any filter that keeps the buildings (15% of points).
+    // Measured 0.988; 0.95 still fails any filter that keeps the buildings (15% of points).
     expect(groundIoU(groundFilter(scan.positions).ground, cls)).toBeGreaterThan(0.95);
+  });
+
+  const isprs = async (sample: string) => {
+    const scan = await readScan(data(`isprs-filtertest/${sample}.pcd`));
+    const flags = await gtValuesFromU8File(data(`isprs-filtertest/derived/${sample}.ground.u8`), scan.pointCount);
+    return groundIoU(groundFilter(scan.positions).ground, Float64Array.from(flags, (v) => (v === 1 ? 2 : 0)));
+  };
+
+  it('ISPRS samp11: steep wooded slope with buildings (hills stay terrain)', async () => {
+    // Measured 0.815; the previous filter (height threshold capped at 3 m for wide windows) flagged
+    // every ridge and scored 0.115.
+    expect(await isprs('samp11-utm')).toBeGreaterThan(0.75);
+  });
+
+  it('ISPRS samp41: a cluster of low noise 25 m below ground', async () => {
+    // Measured 0.868; without the sunken-cluster test the opened surface collapses onto the
+    // cluster and the filter scores 0.000.
+    expect(await isprs('samp41-utm')).toBeGreaterThan(0.8);
+  });
+
+  it('ISPRS samp61: embankment and data gaps', async () => {
+    // Measured 0.969 (previous filter 0.445).
+    expect(await isprs('samp61-utm')).toBeGreaterThan(0.92);
   });
 });
 
