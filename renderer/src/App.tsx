@@ -16,7 +16,10 @@ import { JobsPanel } from './features/jobs/JobsPanel';
 import { fromBase64U32, toPointSet } from './features/labeling/pointSets';
 import { useCanvasClick } from './features/labeling/useCanvasClick';
 import { SelectionOverlay } from './features/labeling/SelectionOverlay';
-import { TOOL_HINT, TOOL_LABEL, TOOLS, type Tool } from './features/labeling/tools';
+import { toolHint, TOOL_LABEL, TOOLS, type Tool } from './features/labeling/tools';
+import { BrushOverlay, BrushSettingsBar, type BrushSettings } from './features/labeling/BrushOverlay';
+import { MaskInset, type MaskImage } from './features/labeling/MaskInset';
+import { ClipBoxPanel } from './features/viewer/ClipBoxPanel';
 import { ImportBox } from './features/scans/ImportBox';
 import { ScanPanel } from './features/scans/ScanPanel';
 import { ApiContext } from './features/shell/useApi';
@@ -26,6 +29,11 @@ import { COLOR_MODES, type ColorMode } from './viewer/colorModes';
 import type { ViewerEngine, ViewerStats } from './viewer/ViewerEngine';
 
 const fmt = (n: number) => n.toLocaleString('en');
+/** The mask inset's backdrop size: the canvas' aspect ratio, at most 512 px wide or high. */
+const insetSize = (w: number, h: number): [number, number] => {
+  const k = Math.min(1, 512 / Math.max(w, h));
+  return [Math.max(1, Math.round(w * k)), Math.max(1, Math.round(h * k))];
+};
 const MODE_LABEL: Record<ColorMode, string> = {
   rgb: 'RGB',
   intensity: 'Intensity',
@@ -37,10 +45,25 @@ const MODE_LABEL: Record<ColorMode, string> = {
   source: 'File classes',
 };
 
+/** A box prompt in canvas CSS pixels of the camera it was drawn in (x0 < x1, y0 < y1). */
+type PromptBox = { x0: number; y0: number; x1: number; y1: number };
+
 /** A pending point set waiting for Enter (assign the current class) or Esc. */
 type Pending =
   | { kind: 'selection'; indices: Uint32Array; erase?: boolean }
-  | { kind: 'preview'; indices: Uint32Array; previewId: string; positives: number[]; negatives: number[]; ms: number };
+  | {
+      kind: 'preview';
+      indices: Uint32Array;
+      previewId: string;
+      positives: number[];
+      negatives: number[];
+      ms: number;
+      /** The box prompt and the camera it was drawn in (later clicks keep both). */
+      box?: { box: PromptBox; camera: ReturnType<ViewerEngine['userCamera']> };
+      /** The segmenter's mask of the user's view, and that view as it was when the prompt was sent. */
+      mask?: MaskImage;
+      backdrop?: HTMLCanvasElement | null;
+    };
 
 export function App({ client }: { client: ApiClient }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -62,6 +85,8 @@ export function App({ client }: { client: ApiClient }) {
   const [model, setModel] = useState<SegmenterStatus | null>(null);
   const [suggestions, setSuggestions] = useState<SuggestionInfo[] | null>(null);
   const [recent, setRecent] = useState<string[]>([]);
+  const [brush, setBrush] = useState<BrushSettings>({ radius: 30, depth: 0.5 });
+  const brushIds = useRef<Set<number> | null>(null);
   const refreshModel = useCallback(() => {
     client.call('segmentation.status', {}).then((r) => r.ok && setModel(r.value));
   }, [client]);
@@ -182,32 +207,24 @@ export function App({ client }: { client: ApiClient }) {
     setPending(null);
   }, [client, pending]);
 
-  // Click tool: a click adds a positive prompt (Shift: negative) to the current click set and re-runs the preview.
+  // Click prompts: a click adds a positive prompt (Shift: negative) to the current click set and re-runs the
+  // preview; the box prompt starts a new set from a box (plus the point under its centre, which the
+  // engine's 3D clean-up grows from) and later clicks refine it.
   const [busy, setBusy] = useState(false);
-  useCanvasClick(engine, (tool === 'click' || tool === 'segment') && inProject, async (x, y, shift) => {
-    if (!engine || activeId === null || busy) return;
-    const hit = engine.pick(x, y);
-    if (!hit) return;
-    if (tool === 'segment') {
-      setBusy(true);
-      const sp = await client.call('propagation.superpoint', { scanId: activeId, point: hit.index });
-      setBusy(false);
-      if (!sp.ok) return report(sp.error.message);
-      setPending({ kind: 'selection', indices: fromBase64U32(sp.value.idsBase64) });
-      return;
-    }
+  const runPreview = async (positives: number[], negatives: number[], box: NonNullable<Extract<Pending, { kind: 'preview' }>['box']> | null) => {
+    if (!engine || activeId === null || positives.length === 0) return;
     const prev = pending?.kind === 'preview' ? pending : null;
-    const positives = [...(prev?.positives ?? [])];
-    const negatives = [...(prev?.negatives ?? [])];
-    (shift ? negatives : positives).push(hit.index);
-    if (positives.length === 0) return;
     setBusy(true);
     const t0 = performance.now();
-    const r = await client.call('click.preview', { scanId: activeId, positives, negatives, camera: engine.userCamera() });
+    const camera = box?.camera ?? engine.userCamera();
+    // The inset's backdrop is the view the prompt is sent in (the segmenter's primary view); a box keeps its own.
+    const backdrop = box && prev?.box === box && prev.backdrop ? prev.backdrop : engine.snapshot(...insetSize(camera.width, camera.height));
+    const r = await client.call('click.preview', { scanId: activeId, positives, negatives, camera, ...(box ? { box: box.box } : {}) });
     setBusy(false);
     if (prev) void client.call('click.cancel', { previewId: prev.previewId });
     refreshModel();
     if (!r.ok) return report(r.error.message);
+    const mask = r.value.mask;
     setPending({
       kind: 'preview',
       indices: fromBase64U32(r.value.idsBase64),
@@ -215,8 +232,62 @@ export function App({ client }: { client: ApiClient }) {
       positives,
       negatives,
       ms: performance.now() - t0,
+      ...(box ? { box } : {}),
+      ...(mask ? { mask, backdrop } : {}),
     });
+  };
+  const addClick = async (x: number, y: number, shift: boolean) => {
+    if (!engine || busy) return;
+    const hit = engine.pick(x, y);
+    if (!hit) return;
+    const prev = pending?.kind === 'preview' ? pending : null;
+    const positives = [...(prev?.positives ?? [])];
+    const negatives = [...(prev?.negatives ?? [])];
+    (shift ? negatives : positives).push(hit.index);
+    await runPreview(positives, negatives, prev?.box ?? null);
+  };
+  const boxPrompt = async (poly: [number, number][]) => {
+    if (!engine || busy) return;
+    const xs = poly.map((p) => p[0]);
+    const ys = poly.map((p) => p[1]);
+    const box = { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+    const cx = (box.x0 + box.x1) / 2;
+    const cy = (box.y0 + box.y1) / 2;
+    const hit = engine.pick(cx, cy, Math.max(6, Math.min(box.x1 - box.x0, box.y1 - box.y0) / 4));
+    if (!hit) return report('Nothing under the middle of the box: draw it around an object.');
+    if (pending?.kind === 'preview') setPending(null);
+    await runPreview([hit.index], [], { box, camera: engine.userCamera() });
+  };
+  useCanvasClick(engine, (tool === 'click' || tool === 'segment') && inProject, async (x, y, shift) => {
+    if (!engine || activeId === null || busy) return;
+    if (tool === 'click') return addClick(x, y, shift);
+    const hit = engine.pick(x, y);
+    if (!hit) return;
+    setBusy(true);
+    const sp = await client.call('propagation.superpoint', { scanId: activeId, point: hit.index });
+    setBusy(false);
+    if (!sp.ok) return report(sp.error.message);
+    setPending({ kind: 'selection', indices: fromBase64U32(sp.value.idsBase64) });
   });
+
+  // Brush: each stroke adds to the pending brush selection until Enter or Esc.
+  const brushStroke = {
+    start: () => {
+      engine?.beginBrush();
+      if (!brushIds.current || pending?.kind !== 'selection') brushIds.current = new Set();
+    },
+    stamp: (x: number, y: number) => {
+      const ids = brushIds.current;
+      if (!engine || !ids) return;
+      const before = ids.size;
+      engine.brushStamp(x, y, brush.radius, brush.depth, (id) => ids.add(id));
+      if (ids.size !== before) setPending({ kind: 'selection', indices: Uint32Array.from(ids).sort() });
+    },
+    end: () => engine?.endBrush(),
+  };
+  useEffect(() => {
+    if (!pending) brushIds.current = null;
+  }, [pending]);
 
   const undo = useCallback(() => {
     if (activeId) client.call('labels.undo', { scanId: activeId }).then((r) => !r.ok && report(r.error.message));
@@ -259,7 +330,10 @@ export function App({ client }: { client: ApiClient }) {
       const target = e.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
       if (e.key === 'Enter') void accept();
-      else if (e.key === 'Escape') cancel();
+      else if (e.key === 'Escape') {
+        if (engine?.isFlying()) engine.setFlyMode(false);
+        else cancel();
+      } else if (!e.ctrlKey && !e.metaKey && !e.altKey && e.key.toLowerCase() === 'f') engine?.setFlyMode(!engine.isFlying());
       else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
         e.preventDefault();
         if (e.shiftKey) redo();
@@ -271,13 +345,15 @@ export function App({ client }: { client: ApiClient }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [accept, cancel, undo, redo, classes]);
+  }, [accept, cancel, undo, redo, classes, engine]);
 
   const sliceHandler = useCallback((slice: [number, number] | null) => engine?.setHeightSlice(slice), [engine]);
 
   const jobList = useMemo(() => [...jobs.values()].sort((a, b) => b.startedAt - a.startedAt), [jobs]);
   const active = scans.find((s) => s.id === activeId) ?? null;
   const projectOpen = !!info?.projectDir;
+  // Meshes are labeled per face: the UI says faces there.
+  const noun = stats?.meshFaces ? 'face' : 'point';
 
   return (
     <ApiContext.Provider value={client}>
@@ -315,6 +391,14 @@ export function App({ client }: { client: ApiClient }) {
             >
               EDL
             </button>
+            <button
+              aria-pressed={stats?.navigation === 'fly'}
+              className={stats?.navigation === 'fly' ? 'on' : ''}
+              onClick={() => engine?.setFlyMode(!engine.isFlying())}
+              title="Fly mode (F): W/A/S/D move, Q/E down/up, drag to look, Shift faster; Esc returns to orbit around the point in front"
+            >
+              Fly
+            </button>
           </div>
           <button onClick={screenshot} title="Save the view as PNG">
             Screenshot
@@ -348,8 +432,27 @@ export function App({ client }: { client: ApiClient }) {
             </section>
           )}
           <section>
+            <h2>Clip box</h2>
+            <ClipBoxPanel
+              box={stats?.clipBox ?? null}
+              origin={active?.origin ?? [0, 0, 0]}
+              bounds={stats?.scanId ? (engine?.scanBounds() ?? null) : null}
+              canFitSelection={!!pending}
+              onChange={(b) => engine?.setClipBox(b)}
+              onFitSelection={() => {
+                const b = engine?.overlayBounds();
+                if (b) engine?.setClipBox(b);
+              }}
+              onFitView={() => {
+                const b = engine?.viewBounds();
+                if (b) engine?.setClipBox(b);
+              }}
+            />
+          </section>
+          <section>
             <h2>Classes</h2>
             <ClassPanel
+              noun={noun}
               classes={inProject ? classes : []}
               stats={labelStats}
               activeCode={activeClass}
@@ -458,9 +561,17 @@ export function App({ client }: { client: ApiClient }) {
         </aside>
         <main className="viewport">
           <ViewerPane onEngine={setEngine} onStats={setStats} />
+          {tool === 'brush' && inProject && <BrushOverlay settings={brush} onStroke={brushStroke} />}
+          {tool === 'brush' && <BrushSettingsBar settings={brush} onChange={setBrush} />}
+          {pending?.kind === 'preview' && pending.mask && <MaskInset mask={pending.mask} backdrop={pending.backdrop ?? null} />}
           <SelectionOverlay
             tool={tool}
+            onClick={(x, y, shift) => tool === 'boxPrompt' && inProject && void addClick(x, y, shift)}
             onPolygon={(poly) => {
+              if (tool === 'boxPrompt') {
+                if (inProject) void boxPrompt(poly);
+                return;
+              }
               // An LOD view has only some points loaded: the core selects over the whole scan.
               if (engine?.needsCoreSelection() && activeId) {
                 const erase = tool === 'erase';
@@ -486,7 +597,7 @@ export function App({ client }: { client: ApiClient }) {
               {busy
                 ? 'Segmenting…'
                 : pending &&
-                  `${fmt(pending.indices.length)} points ${pending.kind === 'preview' ? `in preview (${pending.positives.length}+ / ${pending.negatives.length}− clicks, ${Math.round(pending.ms)} ms)` : 'selected'} · Enter: ${pending.kind === 'selection' && pending.erase ? 'erase labels' : `assign ${classes.find((c) => c.code === activeClass)?.name ?? 'class'}`} · Esc: cancel`}
+                  `${fmt(pending.indices.length)} ${noun}s ${pending.kind === 'preview' ? `in preview (${pending.positives.length}+ / ${pending.negatives.length}− clicks, ${Math.round(pending.ms)} ms)` : 'selected'} · Enter: ${pending.kind === 'selection' && pending.erase ? 'erase labels' : `assign ${classes.find((c) => c.code === activeClass)?.name ?? 'class'}`} · Esc: cancel`}
             </div>
           )}
           {error && (
@@ -497,7 +608,7 @@ export function App({ client }: { client: ApiClient }) {
               </button>
             </div>
           )}
-          <div className="hint">{TOOL_HINT[tool]}</div>
+          <div className="hint">{stats?.navigation === 'fly' ? 'Fly: W/A/S/D move, Q/E down/up, drag to look, Shift faster. Esc: back to orbit.' : toolHint(tool, noun)}</div>
         </main>
         <footer className="statusbar">
           <span>{info ? `ScanLabel ${info.version} · ${info.host} host · ${info.platform}` : 'connecting…'}</span>

@@ -10,6 +10,9 @@ import { OctreeLayer, type BlobResolver } from './lod/octreeLayer';
 import type { SelectPolygonParams } from '../../../common/contracts/scans';
 import { fetchMesh, MeshLayer, type FaceFilter } from './meshLayer';
 import type { MeshView } from '../../../common/contracts/scans';
+import { boundsOf, ClipBoxOutline, insideClip, NO_CLIP, orderedClip, type ClipBox } from './clipBox';
+import { FlyNavigator } from './flyNavigator';
+import { BrushIndex } from './brush';
 
 /** Read-only facts about what the viewer draws, for the status bar and the e2e test hook. */
 export interface ViewerStats {
@@ -51,6 +54,12 @@ export interface ViewerStats {
   pointBudget: number;
   /** Eye-dome lighting on. */
   edl: boolean;
+  /** Clipping box (scan frame), or null when everything is shown. */
+  clipBox: ClipBox | null;
+  /** Orbit (around `camera.target`) or first-person fly mode. */
+  navigation: 'orbit' | 'fly';
+  /** Fly speed in metres per second (scaled to the scene size). */
+  flySpeed: number;
   /** CPU time of the last frame: LOD traversal and bookkeeping plus the render call (buffer uploads included), ms. */
   frameCpuMs: number;
   /** CPU time of the last LOD update alone (traversal, cache, requests), ms. */
@@ -97,6 +106,12 @@ export class ViewerEngine {
   private pointBudgetOverride: number | null = null;
   private overlayIds: { ids: Uint32Array; kind: 'preview' | 'selection'; visibleKey: string } | null = null;
   private meshLayer: MeshLayer | null = null;
+  /** Face ids highlighted on a mesh (the mesh overlay lives in its shader), for fitting the clip box. */
+  private meshOverlayIds: Uint32Array | null = null;
+  private clip: ClipBox | null = null;
+  private readonly clipOutline = new ClipBoxOutline();
+  private readonly fly: FlyNavigator;
+  private brushIndex: BrushIndex | null = null;
   private hidden = new Set<number>();
   private loadToken = 0;
   private frameRequested = false;
@@ -114,6 +129,13 @@ export class ViewerEngine {
     this.controls.zoomToCursor = true;
     this.controls.screenSpacePanning = true;
     this.controls.addEventListener('change', () => this.requestFrame());
+    this.fly = new FlyNavigator(this.camera, canvas, (dir) => {
+      // Keep the orbit target ahead of the camera, so picking and the click camera follow the flight.
+      const dist = Math.max(1e-3, this.camera.position.distanceTo(this.controls.target));
+      this.controls.target.copy(this.camera.position).addScaledVector(dir, dist);
+      this.requestFrame();
+    });
+    this.scene.add(this.clipOutline.object);
     // Double-click: orbit around the point under the cursor.
     canvas.addEventListener('dblclick', (e) => {
       const r = canvas.getBoundingClientRect();
@@ -149,6 +171,9 @@ export class ViewerEngine {
       nodesCached: 0,
       pointBudget: 0,
       edl: false,
+      clipBox: null,
+      navigation: 'orbit',
+      flySpeed: 0,
       frameCpuMs: 0,
       lodUpdateMs: 0,
       decoded: null,
@@ -323,6 +348,7 @@ export class ViewerEngine {
     if (this.meshLayer) {
       // Meshes highlight faces (the indices are face ids) in the mesh's own shader.
       this.meshLayer.setHighlight(indices && indices.length ? indices : null, OVERLAY_COLORS[kind]);
+      this.meshOverlayIds = indices && indices.length ? indices : null;
       this.requestFrame();
       return;
     }
@@ -351,9 +377,9 @@ export class ViewerEngine {
   }
 
   /** The visible point under a canvas position (CSS pixels from the canvas' top-left). */
-  pick(x: number, y: number): PickHit | null {
+  pick(x: number, y: number, radius?: number): PickHit | null {
     if (this.meshLayer) return this.pickFace(this.meshLayer, x, y);
-    return pickPoint(this.pickChunks(), this.userCamera(), x, y);
+    return pickPoint(this.pickChunks(), this.userCamera(), x, y, radius);
   }
 
   /** Visible points inside a polygon in canvas CSS pixels. */
@@ -394,6 +420,7 @@ export class ViewerEngine {
 
   /** Centres the orbit on a point (double-click focus). */
   focus(point: [number, number, number]) {
+    this.setFlyMode(false);
     const offset = this.camera.position.clone().sub(this.controls.target);
     this.controls.target.set(...point);
     this.camera.position.copy(this.controls.target).add(offset.multiplyScalar(0.6));
@@ -424,7 +451,9 @@ export class ViewerEngine {
     this.disposed = true;
     this.clear();
     this.resizeObserver.disconnect();
+    this.fly.disable();
     this.controls.dispose();
+    this.clipOutline.dispose();
     this.material.lut.dispose();
     this.material.dispose();
     this.overlayMaterial.dispose();
@@ -448,6 +477,8 @@ export class ViewerEngine {
       if (labelModes && hidden.size > 0 && labels) tests.push((i) => !hidden.has(labels[i]!));
       if (labelModes && isolate !== null && labels) tests.push((i) => (labels[i] !== UNLABELED ? labels[i] : c.predicted[i]) === isolate);
       if (slice) tests.push((i) => c.positions[i * 3 + 2]! >= slice[0] && c.positions[i * 3 + 2]! <= slice[1]);
+      const clip = this.clip;
+      if (clip) tests.push((i) => insideClip(clip, c.positions[i * 3]!, c.positions[i * 3 + 1]!, c.positions[i * 3 + 2]!));
       return {
         start: c.start,
         positions: c.positions,
@@ -455,6 +486,126 @@ export class ViewerEngine {
         visible: tests.length ? (i: number) => tests.every((t) => t(i)) : null,
       };
     });
+  }
+
+  // ---- clipping box (clipBox.ts): a shader uniform for points and faces, a filter for picking and selection ----
+
+  /** Shows only points and faces inside an axis-aligned box (scan frame); null shows all. */
+  setClipBox(box: ClipBox | null) {
+    this.clip = box ? orderedClip(box) : null;
+    const b = this.clip ?? NO_CLIP;
+    (this.material.uniforms.clipMin!.value as THREE.Vector3).set(...b.min);
+    (this.material.uniforms.clipMax!.value as THREE.Vector3).set(...b.max);
+    this.clipOutline.show(this.clip);
+    if (this.lod) this.lod.clip = this.clip;
+    this.stats.clipBox = this.clip ? structuredClone(this.clip) : null;
+    this.notifyStats();
+    this.requestFrame();
+  }
+
+  /** The scan's bounds (scan frame), the clip box's reset value. */
+  scanBounds(): ClipBox | null {
+    return this.view ? { min: [...this.view.scan.boundsMin], max: [...this.view.scan.boundsMax] } : null;
+  }
+
+  /** Bounds of the highlighted selection or preview (loaded points or faces), grown by a small margin; null when none. */
+  overlayBounds(): ClipBox | null {
+    const margin = this.material.uniforms.spacing!.value as number;
+    if (this.meshLayer) {
+      const ids = this.meshOverlayIds;
+      if (!ids) return null;
+      const c = this.meshLayer.centroids;
+      const pts = new Float32Array(ids.length * 3);
+      ids.forEach((f, i) => pts.set(c.subarray(f * 3, f * 3 + 3), i * 3));
+      return boundsOf([pts], null, margin);
+    }
+    const pos = this.overlay?.geometry.getAttribute('position')?.array as Float32Array | undefined;
+    return pos && pos.length ? boundsOf([pos], null, margin) : null;
+  }
+
+  /** Bounds of the shown points (or face centroids) that project into the view: "fit the clip box to the view". */
+  viewBounds(): ClipBox | null {
+    const cam = this.userCamera();
+    const inView = (x: number, y: number, z: number) => {
+      const r = cam.rotation;
+      const dx = x - cam.eye[0];
+      const dy = y - cam.eye[1];
+      const dz = z - cam.eye[2];
+      const d = r[6] * dx + r[7] * dy + r[8] * dz;
+      if (d < cam.near) return false;
+      const u = (cam.fx * (r[0] * dx + r[1] * dy + r[2] * dz)) / d + cam.cx;
+      const v = (cam.fy * (r[3] * dx + r[4] * dy + r[5] * dz)) / d + cam.cy;
+      return u >= 0 && v >= 0 && u < cam.width && v < cam.height;
+    };
+    const sources = this.meshLayer ? [this.meshLayer.centroids] : (this.lod ? this.lod.visibleNodes() : this.chunks).map((c) => c.positions);
+    const total = sources.reduce((a, p) => a + p.length / 3, 0);
+    // Sample at most ~250k elements: a bounds fit needs no more, and it keeps the click a short task.
+    return boundsOf(sources, inView, 0, Math.max(1, Math.floor(total / 250_000)));
+  }
+
+  // ---- fly mode (flyNavigator.ts) ----
+
+  /** First-person navigation on/off. Leaving it, the orbit resumes around the surface point in front (or a point ahead). */
+  setFlyMode(on: boolean) {
+    if (on === this.fly.active) return;
+    if (on) {
+      const r = this.view ? this.boundsSphere()[1] : 10;
+      this.fly.speed = Math.max(0.5, r * 0.25);
+      this.stats.flySpeed = this.fly.speed;
+      this.controls.enabled = false;
+      this.fly.enable(this.controls.target.clone().sub(this.camera.position));
+    } else {
+      this.fly.disable();
+      const hit = this.pick(this.canvas.clientWidth / 2, this.canvas.clientHeight / 2);
+      if (hit) this.controls.target.set(...hit.position);
+      this.controls.enabled = true;
+      this.controls.update();
+    }
+    this.stats.navigation = on ? 'fly' : 'orbit';
+    this.notifyStats();
+    this.requestFrame();
+  }
+
+  isFlying(): boolean {
+    return this.fly.active;
+  }
+
+  // ---- depth-limited brush (brush.ts) ----
+
+  /** Starts a brush stroke: indexes the shown points (or face centroids) on screen for the current camera. */
+  beginBrush() {
+    if (this.meshLayer) {
+      const mesh = this.meshLayer;
+      const filter = this.faceFilter();
+      const c = mesh.centroids;
+      const visible = (f: number) =>
+        (!filter.slice || (c[f * 3 + 2]! >= filter.slice[0] && c[f * 3 + 2]! <= filter.slice[1])) &&
+        (!filter.clip || insideClip(filter.clip, c[f * 3]!, c[f * 3 + 1]!, c[f * 3 + 2]!)) &&
+        mesh.faceVisible(f, filter);
+      this.brushIndex = new BrushIndex([{ start: 0, positions: c, visible }], this.userCamera());
+    } else {
+      this.brushIndex = new BrushIndex(this.pickChunks(), this.userCamera());
+    }
+  }
+
+  /** One stamp of the current stroke at canvas (x, y): see BrushIndex.stamp. */
+  brushStamp(x: number, y: number, radius: number, depthLimit: number, out: (id: number) => void): number {
+    if (!this.brushIndex) this.beginBrush();
+    return this.brushIndex!.stamp(x, y, radius, depthLimit, out);
+  }
+
+  endBrush() {
+    this.brushIndex = null;
+  }
+
+  /** The current frame scaled into a width x height 2D canvas (the 2D mask inset's backdrop). */
+  snapshot(width: number, height: number): HTMLCanvasElement {
+    this.renderFrame();
+    const out = document.createElement('canvas');
+    out.width = width;
+    out.height = height;
+    out.getContext('2d')?.drawImage(this.canvas, 0, 0, width, height);
+    return out;
   }
 
   // ---- mesh scans (meshLayer.ts): faces are the labeled elements, ids are face indices ----
@@ -505,6 +656,7 @@ export class ViewerEngine {
       hidden: this.hidden,
       isolate: this.stats.isolatedClass,
       slice: this.stats.heightSlice,
+      clip: this.clip,
     };
   }
 
@@ -523,7 +675,11 @@ export class ViewerEngine {
     const filter = this.faceFilter();
     const c = mesh.centroids;
     const slice = filter.slice;
-    const visible = (f: number) => (!slice || (c[f * 3 + 2]! >= slice[0] && c[f * 3 + 2]! <= slice[1])) && mesh.faceVisible(f, filter);
+    const clip = filter.clip;
+    const visible = (f: number) =>
+      (!slice || (c[f * 3 + 2]! >= slice[0] && c[f * 3 + 2]! <= slice[1])) &&
+      (!clip || insideClip(clip, c[f * 3]!, c[f * 3 + 1]!, c[f * 3 + 2]!)) &&
+      mesh.faceVisible(f, filter);
     return selectInPolygon([{ start: 0, positions: c, visible }], this.userCamera(), poly);
   }
 
@@ -574,6 +730,7 @@ export class ViewerEngine {
       ...(labelModes && this.hidden.size > 0 ? { hiddenClasses: [...this.hidden] } : {}),
       ...(labelModes && this.stats.isolatedClass !== null ? { isolate: this.stats.isolatedClass } : {}),
       ...(mode === 'unlabeled' ? { unlabeledOnly: true } : {}),
+      ...(this.clip ? { clipBox: this.clip } : {}),
     };
   }
 
@@ -595,6 +752,7 @@ export class ViewerEngine {
     });
     if (token !== this.loadToken || this.disposed) return layer.dispose();
     if (this.pointBudgetOverride !== null) layer.setPointBudget(this.pointBudgetOverride);
+    layer.clip = this.clip;
     this.lod = layer;
     this.requestFrame();
   }
@@ -667,6 +825,7 @@ export class ViewerEngine {
   }
 
   private lookFrom(c: THREE.Vector3, r: number, dir: [number, number, number]) {
+    this.setFlyMode(false);
     this.controls.target.copy(c);
     const dist = (r / Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2))) * 0.75;
     const d = new THREE.Vector3(...dir).normalize().multiplyScalar(dist);
@@ -725,6 +884,7 @@ export class ViewerEngine {
       this.stats.meshFaces = 0;
     }
     this.setOverlay(null);
+    this.setClipBox(null);
     this.requestFrame();
   }
 
@@ -738,6 +898,11 @@ export class ViewerEngine {
     this.material.uniforms.projScale!.value =
       (h * this.renderer.getPixelRatio()) / (2 * Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2)));
     this.requestFrame();
+  }
+
+  /** Settings the UI shows as controls (clip box, navigation) reach it at once, not a frame later. */
+  private notifyStats() {
+    for (const l of this.statsListeners) l(this.getStats());
   }
 
   private requestFrame() {

@@ -2,6 +2,7 @@ import * as THREE from 'three';
 import type { MeshView } from '../../../common/contracts/scans';
 import { CLASS_LUT_SIZE, LUT_ROW, UNLABELED } from './colorModes';
 import type { PointMaterial } from './pointMaterial';
+import { insideClip, type ClipBox } from './clipBox';
 
 /** A mesh scan's arrays as fetched from its blobs (positions in the scan frame, per-face layers). */
 export interface MeshArrays {
@@ -57,6 +58,7 @@ const vertexShader = /* glsl */ `
   in float classification;
   in float highlight;
   out vec2 vUv;
+  out vec3 vWorld;
   out float vZ;
   out vec3 vViewPos;
   flat out float vLabel;
@@ -70,6 +72,7 @@ const vertexShader = /* glsl */ `
     gl_Position = projectionMatrix * mv;
     vUv = uv;
     vZ = world.z;
+    vWorld = world.xyz;
     vViewPos = mv.xyz;
     vLabel = labels;
     vPred = predicted;
@@ -87,11 +90,14 @@ const fragmentShader = /* glsl */ `
   uniform int mode;
   uniform vec2 zRange;
   uniform vec2 zClip;
+  uniform vec3 clipMin;
+  uniform vec3 clipMax;
   uniform float isolate;
   uniform float flash;
   uniform float opacity;
   uniform vec3 tint;
   in vec2 vUv;
+  in vec3 vWorld;
   in float vZ;
   in vec3 vViewPos;
   flat in float vLabel;
@@ -114,6 +120,7 @@ const fragmentShader = /* glsl */ `
 
   void main() {
     if (vZ < zClip.x || vZ > zClip.y) discard;
+    if (any(lessThan(vWorld, clipMin)) || any(greaterThan(vWorld, clipMax))) discard;
     vec3 base;
     if (hasMap) {
       // uvs run v down from the image's top row, and the texture's first row is that top row: no flip.
@@ -161,6 +168,7 @@ export interface FaceFilter {
   hidden: ReadonlySet<number>;
   isolate: number | null;
   slice: [number, number] | null;
+  clip: ClipBox | null;
 }
 
 /**
@@ -280,6 +288,8 @@ export class MeshLayer {
           classLut: su.classLut!,
           zRange: su.zRange!,
           zClip: su.zClip!,
+          clipMin: su.clipMin!,
+          clipMax: su.clipMax!,
           isolate: su.isolate!,
           flash: su.flash!,
           opacity: this.own.opacity,
@@ -333,6 +343,7 @@ export class MeshLayer {
       if (hit.faceIndex == null) continue;
       const face = this.order[hit.faceIndex]!;
       if (filter.slice && (hit.point.z < filter.slice[0] || hit.point.z > filter.slice[1])) continue;
+      if (filter.clip && !insideClip(filter.clip, hit.point.x, hit.point.y, hit.point.z)) continue;
       if (!this.faceVisible(face, filter)) continue;
       return { face, point: hit.point.toArray() as [number, number, number], distance: hit.distance };
     }

@@ -11,6 +11,8 @@ const vertexShader = /* glsl */ `
   uniform int mode;
   uniform vec2 intensityRange;
   uniform vec2 zClip;       // height slice: points outside [x, y] are hidden
+  uniform vec3 clipMin;     // clipping box (scan frame): points outside are hidden
+  uniform vec3 clipMax;
   uniform float isolate;    // class code shown alone in the label modes, or -1
   uniform float flash;      // 0..1 pulse over unlabeled and unsure points (review mode)
   uniform sampler2D classLut;
@@ -83,6 +85,7 @@ const vertexShader = /* glsl */ `
       if (abs(shown - isolate) > 0.5) hidden = true;
     }
     if (position.z < zClip.x || position.z > zClip.y) hidden = true;
+    if (any(lessThan(position, clipMin)) || any(greaterThan(position, clipMax))) hidden = true;
     if (flash > 0.0 && labels > 65534.5 && (predicted > 65534.5 || confidence < 0.5)) vColor = mix(vColor, vec3(1.0, 0.1, 0.85), flash);
     if (hidden) gl_Position = vec4(2.0, 2.0, 2.0, 1.0); // hidden: clipped away
   }
@@ -119,6 +122,8 @@ export class PointMaterial extends THREE.ShaderMaterial {
         zRange: { value: new THREE.Vector2(0, 1) },
         intensityRange: { value: new THREE.Vector2(0, 65535) },
         zClip: { value: new THREE.Vector2(-1e9, 1e9) },
+        clipMin: { value: new THREE.Vector3(-1e9, -1e9, -1e9) },
+        clipMax: { value: new THREE.Vector3(1e9, 1e9, 1e9) },
         isolate: { value: -1 },
         flash: { value: 0 },
         pointSize: { value: 1.5 },

@@ -94,7 +94,7 @@ export class WorkspacePage {
     await this.page.getByRole('button', { name: view, exact: true }).click();
   }
 
-  async selectTool(name: 'Click' | 'Box' | 'Lasso' | 'Eraser' | 'Superpoint') {
+  async selectTool(name: 'Click' | 'Box prompt' | 'Box' | 'Lasso' | 'Brush' | 'Eraser' | 'Superpoint') {
     await this.page.getByRole('radio', { name, exact: true }).click();
   }
 
@@ -171,5 +171,94 @@ export class WorkspacePage {
 
   async toggleEdl() {
     await this.page.getByRole('button', { name: 'EDL', exact: true }).click();
+  }
+
+  // ---- fly mode ----
+
+  async toggleFly() {
+    await this.page.getByRole('button', { name: 'Fly', exact: true }).click();
+  }
+
+  /** Holds a key down for `ms` milliseconds (fly movement runs while a key is held). */
+  async holdKey(key: string, ms: number) {
+    await this.page.getByTestId('viewer-canvas').focus();
+    await this.page.keyboard.down(key);
+    await this.page.waitForTimeout(ms);
+    await this.page.keyboard.up(key);
+  }
+
+  /** Waits until the viewer reports the navigation mode. */
+  async waitForNavigation(mode: 'orbit' | 'fly') {
+    await this.page.waitForFunction(
+      (m) => (window as never as { __scanlabelTest: { viewer(): ViewerStats } }).__scanlabelTest.viewer().navigation === m,
+      mode,
+    );
+  }
+
+  // ---- clipping box ----
+
+  async setClipBoxOn(on: boolean) {
+    await this.page.getByLabel('Clip box', { exact: true }).setChecked(on);
+  }
+
+  /** A clip box corner field, in file coordinates (origin + scan frame). */
+  clipField(corner: 'min' | 'max', axis: 'x' | 'y' | 'z') {
+    return this.page.getByLabel(`Clip ${corner} ${axis}`);
+  }
+
+  async setClipField(corner: 'min' | 'max', axis: 'x' | 'y' | 'z', value: number) {
+    const field = this.clipField(corner, axis);
+    await field.fill(String(value));
+    await field.press('Enter');
+  }
+
+  async fitClipTo(what: 'selection' | 'view') {
+    await this.page.getByRole('button', { name: what === 'selection' ? 'Fit to selection' : 'Fit to view' }).click();
+  }
+
+  async resetClipBox() {
+    await this.page.getByRole('button', { name: 'Reset box' }).click();
+  }
+
+  // ---- brush ----
+
+  async setBrush(radius: number, depth: number) {
+    await this.page.getByLabel('Brush radius (px)').fill(String(radius));
+    await this.page.getByLabel('Brush depth (m)').fill(String(depth));
+  }
+
+  /** One brush stroke through positions given as fractions of the viewer canvas. */
+  async paint(path: [number, number][]) {
+    const box = (await this.page.getByTestId('viewer-canvas').boundingBox())!;
+    const at = ([fx, fy]: [number, number]) => [box.x + box.width * fx, box.y + box.height * fy] as const;
+    await this.page.mouse.move(...at(path[0]!));
+    await this.page.mouse.down();
+    for (const p of path.slice(1)) await this.page.mouse.move(...at(p), { steps: 4 });
+    await this.page.mouse.up();
+  }
+
+  // ---- click previews ----
+
+  /** Waits for a click (or box prompt) preview and returns its size. */
+  async waitForPreview(timeout = 60_000): Promise<number> {
+    await this.page.waitForFunction(
+      () => (window as never as { __scanlabelTest: { viewer(): ViewerStats } }).__scanlabelTest.viewer().overlayKind === 'preview',
+      null,
+      { timeout },
+    );
+    return (await this.viewerStats()).overlaySize;
+  }
+
+  /** The 2D mask inset of the current preview. */
+  maskInset() {
+    return this.page.getByTestId('mask-inset');
+  }
+
+  pendingText() {
+    return this.page.getByTestId('pending-bar').innerText();
+  }
+
+  hintText() {
+    return this.page.locator('.hint').innerText();
   }
 }

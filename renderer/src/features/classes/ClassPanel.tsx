@@ -12,17 +12,19 @@ export interface ClassPanelProps {
   onToggleHidden(code: number): void;
   isolated: number | null;
   onIsolate(code: number | null): void;
+  /** What is labeled: points, or faces for a mesh scan. */
+  noun?: 'point' | 'face';
 }
 
 /** The project's classes: colour, name, hotkey, point count; click to make current, eye to hide. */
-export function ClassPanel({ classes, stats, activeCode, hidden, onActivate, onColor, onToggleHidden, isolated, onIsolate }: ClassPanelProps) {
+export function ClassPanel({ classes, stats, activeCode, hidden, onActivate, onColor, onToggleHidden, isolated, onIsolate, noun = 'point' }: ClassPanelProps) {
   if (classes.length === 0) return <p className="muted">Open a project to label.</p>;
   const counts = new Map(stats?.classes.map((c) => [c.code, c.count]) ?? []);
   return (
     <>
       {stats && (
         <p className="muted" data-testid="labeled-share">
-          {fmt(stats.labeled)} of {fmt(stats.total)} points labeled ({stats.total ? ((100 * stats.labeled) / stats.total).toFixed(1) : '0.0'}%)
+          {fmt(stats.labeled)} of {fmt(stats.total)} {noun}s labeled ({stats.total ? ((100 * stats.labeled) / stats.total).toFixed(1) : '0.0'}%)
         </p>
       )}
       <ul className="classes" aria-label="Classes">

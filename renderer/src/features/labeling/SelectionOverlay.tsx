@@ -2,10 +2,19 @@ import { useRef, useState } from 'react';
 import { isBoxTool, type Tool } from './tools';
 
 /**
- * Draws box and lasso gestures over the viewer and reports the polygon (canvas CSS pixels) on release.
+ * Draws box and lasso gestures over the viewer and reports the polygon (canvas CSS pixels) on release;
+ * a press that barely moves is reported as a click (the box prompt adds point prompts that way).
  * For the click tool it stays transparent to the pointer, so orbiting and clicking reach the canvas.
  */
-export function SelectionOverlay({ tool, onPolygon }: { tool: Tool; onPolygon(poly: [number, number][]): void }) {
+export function SelectionOverlay({
+  tool,
+  onPolygon,
+  onClick,
+}: {
+  tool: Tool;
+  onPolygon(poly: [number, number][]): void;
+  onClick?(x: number, y: number, shift: boolean): void;
+}) {
   const [points, setPoints] = useState<[number, number][]>([]);
   const drawing = useRef(false);
   const active = isBoxTool(tool) || tool === 'lasso';
@@ -36,10 +45,14 @@ export function SelectionOverlay({ tool, onPolygon }: { tool: Tool; onPolygon(po
         const p = local(e);
         setPoints((prev) => (isBoxTool(tool) ? [prev[0]!, p] : [...prev, p]));
       }}
-      onPointerUp={() => {
+      onPointerUp={(e) => {
         if (!drawing.current) return;
         drawing.current = false;
-        if (shape.length >= 3) onPolygon(shape);
+        const start = points[0];
+        const end = local(e);
+        if (start && Math.abs(end[0] - start[0]) < 4 && Math.abs(end[1] - start[1]) < 4 && points.every((p) => Math.hypot(p[0] - start[0], p[1] - start[1]) < 4))
+          onClick?.(start[0], start[1], e.shiftKey);
+        else if (shape.length >= 3) onPolygon(shape);
         setPoints([]);
       }}
     >

@@ -7,6 +7,7 @@ import type { BlobSource } from './decoderProtocol';
 import { DecoderPool } from './decoderPool';
 import { buildLodTree, type LodNode } from './hierarchy';
 import { traverse } from './traversal';
+import type { ClipBox } from '../clipBox';
 
 export type BlobFetcher = (path: string) => Promise<ArrayBuffer>;
 /** An absolute URL and headers for a relative blob path, so a worker can fetch it; null: the page fetches. */
@@ -74,6 +75,8 @@ export class OctreeLayer {
   private gpuPoints = 0;
   private disposed = false;
   pointBudget: number;
+  /** The viewer's clipping box: nodes outside it are not traversed. */
+  clip: ClipBox | null = null;
   /** GPU point budget: loaded points kept for quick revisits before the LRU evicts. */
   gpuBudget: number;
   lastError: string | null = null;
@@ -157,7 +160,7 @@ export class OctreeLayer {
     const result = traverse(
       this.root,
       { viewProj: viewProj.elements, position: camera.position.toArray() as [number, number, number], projFactor },
-      { pointBudget: this.pointBudget, minNodePixels: 40 },
+      { pointBudget: this.pointBudget, minNodePixels: 40, clip: this.clip },
     );
     this.visible = result.nodes;
     this.visibleSet = new Set(result.nodes.map((n) => n.name));

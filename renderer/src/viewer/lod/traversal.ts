@@ -1,4 +1,5 @@
 import type { LodNode } from './hierarchy';
+import { cubeTouchesClip, type ClipBox } from '../clipBox';
 
 export interface TraversalCamera {
   /** View-projection matrix, column-major (three.js Matrix4.elements). */
@@ -14,6 +15,8 @@ export interface TraversalOptions {
   pointBudget: number;
   /** Nodes whose bounding sphere projects smaller than this radius (pixels) are not refined into. */
   minNodePixels: number;
+  /** Clipping box (scan frame): nodes wholly outside are skipped, so the budget goes to what is shown. */
+  clip?: ClipBox | null;
 }
 
 export interface TraversalResult {
@@ -85,12 +88,14 @@ export function screenSize(node: LodNode, cam: TraversalCamera): number {
  */
 export function traverse(root: LodNode, cam: TraversalCamera, options: TraversalOptions): TraversalResult {
   const planes = frustumPlanes(cam.viewProj);
+  const clip = options.clip ?? null;
+  const wanted = (n: LodNode) => boxInFrustum(planes, n.min, n.size) && (!clip || cubeTouchesClip(clip, n.min, n.size));
   const heap = new NodeHeap();
   const nodes: LodNode[] = [];
   let points = 0;
   let budgetReached = false;
   let complete = true;
-  if (boxInFrustum(planes, root.min, root.size)) heap.push(root, screenSize(root, cam));
+  if (wanted(root)) heap.push(root, screenSize(root, cam));
   while (heap.size > 0) {
     const node = heap.pop()!;
     if (points + node.pointCount > options.pointBudget) {
@@ -101,7 +106,7 @@ export function traverse(root: LodNode, cam: TraversalCamera, options: Traversal
     nodes.push(node);
     points += node.pointCount;
     for (const child of node.children) {
-      if (!boxInFrustum(planes, child.min, child.size)) continue;
+      if (!wanted(child)) continue;
       const s = screenSize(child, cam);
       if (s < options.minNodePixels) {
         complete = false;
