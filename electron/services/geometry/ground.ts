@@ -126,11 +126,13 @@ const MAX_CELLS = 1 << 20;
  * Raster cell holding ~POINTS_PER_CELL points per occupied cell. From the tile's area alone, a
  * thinned tile made of small dense patches (IGN append-bug: 90 patches over 1 km) would get cells
  * larger than its patches, mixing trees and ground in every minimum; counting occupied cells at a
- * guess and correcting twice adapts to where the points are. At most MAX_CELLS cells.
+ * guess and correcting twice adapts to where the points are.
  */
 function rasterCell(positions: Float32Array, x0: number, y0: number, w: number, h: number): number {
   const n = positions.length / 3;
-  const floor = Math.max(Math.sqrt((w * h) / MAX_CELLS), Math.max(w, h) / 4096, 1e-6);
+  // Mostly empty rasters cost openings without adding terrain: at most 8 cells per point.
+  const cells = Math.min(MAX_CELLS, Math.max(1 << 16, 8 * n));
+  const floor = Math.max(Math.sqrt((w * h) / cells), Math.max(w, h) / 4096, 1e-6);
   let cell = Math.max(floor, Math.sqrt((w * h * POINTS_PER_CELL) / Math.max(1, n)));
   const occupied = new Set<number>();
   const stride = Math.max(1, Math.floor(n / 200_000));
