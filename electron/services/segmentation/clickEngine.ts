@@ -4,12 +4,15 @@ import { liftMask } from './lift/lift';
 import { DEFAULT_REFINE, refine, type RefineOptions } from './lift/refine';
 import { refineMesh } from './lift/refineMesh';
 import { objectRadius } from './lift/extent';
-import { borderCoverage, chooseViews, DEFAULT_PLAN, projectAnchor, type ViewPlan } from './lift/views';
+import { borderCoverage, chooseViews, DEFAULT_PLAN, type ViewPlan } from './lift/views';
 import { VoteBuffer } from './lift/votes';
+import { anchorHeight } from './lift/anchorSide';
+import { defaultRenderThreads, sharedRenderPool, type RenderPool } from './render/renderPool';
 import { renderView } from './render/viewRenderer';
 import type { RenderedView } from './render/view';
+import { runViewJob, type ViewJob, type ViewOutcome } from './render/viewJob';
 import type { ClickScene } from './scene/clickScene';
-import type { Prompts, Segmenter } from './segmenters/segmenter';
+import type { Segmenter } from './segmenters/segmenter';
 
 /** A click stored in 3D: re-running the same anchors with another segmenter reproduces the work. */
 export interface ClickAnchor {
@@ -84,9 +87,22 @@ export type EditSink = (edit: ClickLabelEdit) => Promise<void> | void;
 export interface ClickEngineOptions {
   plan?: Partial<ViewPlan>;
   refine?: Partial<Omit<RefineOptions, 'positives' | 'negatives'>>;
-  /** Re-render wider (x1.8) while the first mask runs off the view, at most this many times. */
+  /** Re-render wider (x1.8) while the first mask runs off the view, at most this many times (a ground click goes straight to the widest). */
   maxWiden?: number;
   sink?: EditSink;
+  /**
+   * Render workers for point scenes (default: one per core, at most 4; the pool is process-wide).
+   * 0 renders on the calling thread. Previews are identical either way.
+   */
+  renderThreads?: number;
+}
+
+const WIDEN = 1.8;
+
+interface ViewResult {
+  view: RenderedView;
+  mask: Uint8Array;
+  report: ViewReport;
 }
 
 /**
@@ -99,12 +115,45 @@ export class ClickEngine {
   private readonly previews = new Map<string, Preview>();
   private nextId = 1;
 
+  private readonly pool: Promise<RenderPool | null>;
+
   constructor(
     readonly scene: ClickScene,
     private segmenter: Segmenter,
     private readonly options: ClickEngineOptions = {},
   ) {
     this.votes = new VoteBuffer(scene.elementCount);
+    // Workers start now, while the user aims the first click. Meshes are rasterized in-thread.
+    const threads = options.renderThreads ?? defaultRenderThreads();
+    this.pool = scene.kind === 'points' && threads > 0 ? sharedRenderPool(threads) : Promise.resolve(null);
+  }
+
+  /** How views are rendered: 'N render workers' or 'in-thread (why)'. */
+  async renderMode(): Promise<string> {
+    const pool = await this.pool;
+    if (pool) return `${pool.threads} render worker${pool.threads === 1 ? '' : 's'}`;
+    return `in-thread (${this.scene.kind === 'mesh' ? 'mesh scene' : (this.options.renderThreads ?? 1) === 0 ? 'renderThreads: 0' : 'render workers could not start'})`;
+  }
+
+  /** Renders (and segments) one view, on a render worker when there is a pool, else here. */
+  private async runView(job: ViewJob, radius: number, pool: RenderPool | null, timings: StageTimings): Promise<ViewResult> {
+    let outcome: ViewOutcome | null = null;
+    if (pool) outcome = await pool.run(this.scene.geometry, job).catch(() => null); // a lost worker: render this view here
+    outcome ??= runViewJob((j) => renderView(this.scene, j.camera, { cull: j.cull, pointBudget: j.pointBudget }), { ...job, builtin: null });
+    timings.render += outcome.renderMs;
+    timings.segment += outcome.segmentMs;
+    const { view, used } = outcome;
+    const report: ViewReport = { width: view.width, height: view.height, radius, used, score: 0, maskPixels: 0, seen: 0, inside: 0 };
+    if (!used) return { view, mask: new Uint8Array(view.width * view.height), report };
+    let result = outcome.segmented;
+    if (!result) {
+      const t = performance.now();
+      result = await this.segmenter.segment(view, outcome.prompts);
+      timings.segment += performance.now() - t;
+    }
+    report.score = result.score;
+    for (let p = 0; p < result.mask.length; p++) report.maskPixels += result.mask[p]!;
+    return { view, mask: result.mask, report };
   }
 
   setSegmenter(segmenter: Segmenter): void {
@@ -141,75 +190,89 @@ export class ClickEngine {
     const g = this.scene.geometry;
     const size = this.segmenter.viewSize;
     const plan: ViewPlan = { ...DEFAULT_PLAN, ...this.options.plan };
+    const tol = this.options.refine?.groundTolerance ?? DEFAULT_REFINE.groundTolerance;
+    const pool = await this.pool;
+    // With two or more workers, views render side by side; on one thread they run one after another.
+    const parallel = pool !== null && pool.threads > 1;
+    const jobAnchors = anchors.map((a) => ({ position: a.position, positive: a.positive, heightAboveGround: anchorHeight(g, a.id, tol) }));
+    const job = (camera: Camera, radius: number, cullCenter: Vec3 | null, box?: ViewJob['box']): ViewJob => ({
+      camera,
+      cull: cullCenter ? { center: cullCenter, radius: radius * 1.3 } : null,
+      pointBudget: plan.pointBudget,
+      anchors: jobAnchors,
+      box,
+      builtin: pool && this.segmenter.portable ? this.segmenter.portable.builtin : null,
+    });
+    const start = (j: ViewJob, radius: number) => {
+      const p = this.runView(j, radius, pool, timings);
+      p.catch(() => undefined); // awaited in view order below; a later view failing first must not count as unhandled
+      return p;
+    };
 
-    const runView = async (camera: Camera, radius: number, cullCenter: Vec3 | null, userView: boolean): Promise<{ view: RenderedView; mask: Uint8Array; report: ViewReport }> => {
-      let t = performance.now();
-      const view = renderView(this.scene, camera, { cull: cullCenter ? { center: cullCenter, radius: radius * 1.3 } : null, pointBudget: plan.pointBudget });
-      timings.render += performance.now() - t;
-      t = performance.now();
-      const prompts: Prompts = { points: [] };
-      for (const a of anchors) {
-        const pp = projectAnchor(view, a.position, a.positive, g.hag ? g.hag[g.slotOf(a.id)]! : NaN);
-        if (pp) prompts.points.push(pp);
-      }
-      if (userView && input.box) {
-        const s = camera.width / input.camera!.width;
-        prompts.box = { x0: input.box.x0 * s, y0: input.box.y0 * s, x1: input.box.x1 * s, y1: input.box.y1 * s };
-      }
-      const used = prompts.points.some((p) => p.positive) || prompts.box !== undefined;
-      timings.fuse += performance.now() - t;
-      const report: ViewReport = { width: view.width, height: view.height, radius, used, score: 0, maskPixels: 0, seen: 0, inside: 0 };
-      if (!used) return { view, mask: new Uint8Array(view.width * view.height), report };
-      t = performance.now();
-      const result = await this.segmenter.segment(view, prompts);
-      timings.segment += performance.now() - t;
-      report.score = result.score;
-      for (let p = 0; p < result.mask.length; p++) report.maskPixels += result.mask[p]!;
-      return { view, mask: result.mask, report };
-    };
     let primaryMask: Preview['primaryMask'] = null;
-    const keepPrimary = (view: RenderedView, mask: Uint8Array, report: ViewReport) => {
-      if (!primaryMask && report.used) primaryMask = { width: view.width, height: view.height, mask };
+    const keepPrimary = (v: ViewResult) => {
+      if (!primaryMask && v.report.used) primaryMask = { width: v.view.width, height: v.view.height, mask: v.mask };
     };
-    const vote = (view: RenderedView, mask: Uint8Array, report: ViewReport) => {
-      if (!report.used || report.maskPixels === 0) return;
+    // Votes are cast in a fixed view order (user view, first, the others), whatever finishes first:
+    // the sums, hence the preview, are the same on workers and in-thread.
+    const vote = (v: ViewResult) => {
+      views.push(v.report);
+      if (!v.report.used || v.report.maskPixels === 0) return;
       const t = performance.now();
-      const r = liftMask(view, mask, Math.max(0.05, report.score), votes, g);
-      report.seen = r.seen;
-      report.inside = r.inside;
+      const r = liftMask(v.view, v.mask, Math.max(0.05, v.report.score), votes, g);
+      v.report.seen = r.seen;
+      v.report.inside = r.inside;
       timings.lift += performance.now() - t;
     };
 
+    let userView: Promise<ViewResult> | null = null;
     if (input.camera) {
       const cam = input.camera;
       const k = Math.max(size.width, size.height) / Math.max(cam.width, cam.height);
       const scaled = resizeCamera(cam, Math.round(cam.width * k), Math.round(cam.height * k));
-      const v = await runView(scaled, plan.radius, null, true);
-      keepPrimary(v.view, v.mask, v.report);
-      vote(v.view, v.mask, v.report);
-      views.push(v.report);
+      const s = scaled.width / cam.width;
+      const box = input.box && { x0: input.box.x0 * s, y0: input.box.y0 * s, x1: input.box.x1 * s, y1: input.box.y1 * s };
+      userView = start(job(scaled, plan.radius, null, box), plan.radius);
+      if (!parallel) await userView;
     }
+    let objectViews: Promise<ViewResult>[] = [];
     if (positives.length > 0) {
       const center = positives[0]!.position;
-      const tol = this.options.refine?.groundTolerance ?? DEFAULT_REFINE.groundTolerance;
-      // Frame the object: its 3D extent (+15% margin), never tighter than minRadius.
-      let radius = Math.max(plan.minRadius, Math.min(plan.radius, objectRadius(g, positives[0]!.id, tol, plan.radius) * 1.15));
-      let cams = chooseViews(g, positives[0]!.id, { ...plan, radius }, size.width, size.height);
-      let first = await runView(cams[0]!, radius, center, false);
+      const anchorId = positives[0]!.id;
+      const maxWiden = this.options.maxWiden ?? 2;
+      // Ground runs off any view: a ground click goes straight to the widest views instead of
+      // widening step by step. An object is framed by its 3D extent (+15%), never below minRadius.
+      const groundClick = anchorHeight(g, anchorId, tol) < tol;
+      let radius = groundClick ? plan.radius * WIDEN ** maxWiden : Math.max(plan.minRadius, Math.min(plan.radius, objectRadius(g, anchorId, tol, plan.radius) * 1.15));
+      let cams = chooseViews(g, anchorId, { ...plan, radius }, size.width, size.height);
+      // In parallel, the second view is rendered speculatively beside the first (lost only if the first widens).
+      const startPair = () => [start(job(cams[0]!, radius, center), radius), parallel && cams[1] ? start(job(cams[1], radius, center), radius) : null] as const;
+      let [first, second] = startPair();
       // The first view decides the scale: widen while the object runs off the image.
-      for (let w = 0; w < (this.options.maxWiden ?? 2) && first.report.used && borderCoverage(first.mask, first.view.width, first.view.height) > 0.02; w++) {
-        radius *= 1.8;
-        cams = chooseViews(g, positives[0]!.id, { ...plan, radius }, size.width, size.height);
-        first = await runView(cams[0]!, radius, center, false);
+      for (let w = 0; w < (groundClick ? 0 : maxWiden); w++) {
+        const f = await first;
+        if (!(f.report.used && borderCoverage(f.mask, f.view.width, f.view.height) > 0.02)) break;
+        radius *= WIDEN;
+        cams = chooseViews(g, anchorId, { ...plan, radius }, size.width, size.height);
+        [first, second] = startPair();
       }
-      keepPrimary(first.view, first.mask, first.report);
-      vote(first.view, first.mask, first.report);
-      views.push(first.report);
+      if (!parallel) await first;
+      objectViews = [first];
       for (let i = 1; i < cams.length; i++) {
-        const v = await runView(cams[i]!, radius, center, false);
-        vote(v.view, v.mask, v.report);
-        views.push(v.report);
+        const v = i === 1 && second ? second : start(job(cams[i]!, radius, center), radius);
+        if (!parallel) await v;
+        objectViews.push(v);
       }
+    }
+    if (userView) {
+      const v = await userView;
+      keepPrimary(v);
+      vote(v);
+    }
+    for (let i = 0; i < objectViews.length; i++) {
+      const v = await objectViews[i]!;
+      if (i === 0) keepPrimary(v);
+      vote(v);
     }
 
     const t = performance.now();

@@ -1,4 +1,5 @@
 import type { SceneGeometry } from '../scene/sceneGeometry';
+import { anchorHeight } from './anchorSide';
 
 /**
  * How far the clicked object reaches, before any rendering: flood the occupied voxel cells from
@@ -10,7 +11,7 @@ import type { SceneGeometry } from '../scene/sceneGeometry';
 export function objectRadius(geometry: SceneGeometry, anchorId: number, groundTolerance: number, maxRadius: number): number {
   const g = geometry.grid;
   const start = g.cellOfPoint[anchorId]!;
-  const anchorHag = geometry.hag ? geometry.hag[geometry.sortedIndexOf[anchorId]!]! : NaN;
+  const anchorHag = anchorHeight(geometry, anchorId, groundTolerance);
   if (Number.isNaN(anchorHag) || anchorHag < groundTolerance) return maxRadius;
   const a = geometry.position(anchorId);
   const seen = new Set<number>([start]);

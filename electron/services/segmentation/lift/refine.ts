@@ -1,4 +1,5 @@
 import type { SceneGeometry } from '../scene/sceneGeometry';
+import { anchorHeight } from './anchorSide';
 import type { VoteBuffer } from './votes';
 
 export interface RefineOptions {
@@ -40,7 +41,7 @@ export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: Refi
   const order = g.order;
   const hag = geometry.hag;
   const tol = options.groundTolerance;
-  const anchorHags = hag ? options.positives.map((id) => hag[geometry.slotOf(id)]!) : [];
+  const anchorHags = hag ? options.positives.map((id) => anchorHeight(geometry, id, tol)) : [];
   const groundMode = anchorHags.length > 0 && anchorHags.filter((h) => h < tol).length * 2 > anchorHags.length;
   const sideOk = (s: number) => !hag || hag[s]! < tol === groundMode;
   const seenW = votes.seen;
@@ -67,7 +68,7 @@ export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: Refi
   const positiveCells = new Set(options.positives.map((id) => g.cellOfPoint[id]!));
   const cellHag = geometry.cellHag;
   for (const id of options.negatives) {
-    const ownSide = hag ? hag[geometry.slotOf(id)]! < tol : null;
+    const ownSide = hag ? anchorHeight(geometry, id, tol) < tol : null;
     visitNeighbours(g.cellOfPoint[id]!, (nb) => {
       if (positiveCells.has(nb)) return;
       if (ownSide !== null && !Number.isNaN(cellHag[nb]!) && cellHag[nb]! < tol !== ownSide) return;

@@ -1,6 +1,7 @@
 import type { MeshData } from '../scene/clickScene';
 import { CellHash } from '../spatial/cellHash';
 import type { SceneGeometry } from '../scene/sceneGeometry';
+import { anchorHeight } from './anchorSide';
 import type { RefineOptions, RefineResult } from './refine';
 import type { VoteBuffer } from './votes';
 
@@ -42,7 +43,7 @@ export function refineMesh(mesh: MeshData, geometry: SceneGeometry, votes: VoteB
   const hag = geometry.hag;
   const tol = options.groundTolerance;
   const slot = (f: number) => geometry.slotOf(f);
-  const anchorHags = hag ? options.positives.map((f) => hag[slot(f)]!) : [];
+  const anchorHags = hag ? options.positives.map((f) => anchorHeight(geometry, f, tol)) : [];
   const groundMode = anchorHags.length > 0 && anchorHags.filter((h) => h < tol).length * 2 > anchorHags.length;
   const sideOk = (f: number) => !hag || hag[slot(f)]! < tol === groundMode;
   const share = (f: number) => {

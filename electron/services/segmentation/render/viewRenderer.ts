@@ -1,5 +1,6 @@
 import type { Camera, Vec3 } from '../../../../common/geometry/camera';
 import type { ClickScene } from '../scene/clickScene';
+import type { PointSource } from '../scene/pointSource';
 import { rasterizeMesh } from './rasterize';
 import { splatPoints } from './splat';
 import type { RenderedView } from './view';
@@ -13,13 +14,12 @@ export interface RenderOptions {
 }
 
 /**
- * Renders a scene as the segmenters see it: RGB, depth, normals, ids (and height above ground).
- * Runs on the calling thread: at model resolution a view of ~300k points takes ~10-20 ms, less than
- * a worker round-trip would save; several views can be spread over worker_threads later using the
- * octree's worker-entry pattern.
+ * Renders a scene as the segmenters see it: RGB, depth, normals, ids (and height above ground),
+ * on the calling thread. The click engine spreads the views of a point scene over render workers
+ * (renderPool.ts), which draw through `renderPoints` too.
  */
 export function renderView(scene: ClickScene, camera: Camera, options: RenderOptions): RenderedView {
-  if (scene.kind === 'points') return splatPoints(scene.geometry, camera, { cull: options.cull, splatScale: options.splatScale ?? 1.5, pointBudget: options.pointBudget ?? Infinity });
+  if (scene.kind === 'points') return renderPoints(scene.geometry, camera, options);
   let faces: Uint32Array | null = null;
   const g = scene.geometry;
   if (options.cull) {
@@ -39,6 +39,11 @@ export function renderView(scene: ClickScene, camera: Camera, options: RenderOpt
   }
   const faceHag = g.hag ? faceHeights(scene) : null;
   return rasterizeMesh(scene.mesh, camera, { faces, faceHag });
+}
+
+/** Point splatting with the click engine's defaults, for any point source (the scene, or its shared copy in a worker). */
+export function renderPoints(source: PointSource, camera: Camera, options: RenderOptions): RenderedView {
+  return splatPoints(source, camera, { cull: options.cull, splatScale: options.splatScale ?? 1.5, pointBudget: options.pointBudget ?? Infinity });
 }
 
 const faceHagCache = new WeakMap<object, Float32Array>();

@@ -19,7 +19,8 @@ const TARGET_PER_CELL = 12;
  * Everything the click engine derives once per scan from its points (or face centroids for
  * meshes): the voxel index, normals (plane fit over each cell's 27-neighbourhood), point spacing
  * (splat size) and height above the terrain. Built in O(n); ~1 s for 1M points on one core.
- * Arrays are held in voxel order so renders and neighbour queries read memory sequentially.
+ * Arrays are held in voxel order so renders and neighbour queries read memory sequentially, and
+ * the per-point ones live in shared memory so render workers read them without a copy.
  */
 export class SceneGeometry implements PointSource {
   readonly grid: VoxelGrid;
@@ -58,8 +59,8 @@ export class SceneGeometry implements PointSource {
     this.cellPlanarity = new Float32Array(cells);
     const cellSpacing = new Float32Array(cells);
     this.fitCells(cellSpacing);
-    this.normals = new Float32Array(n * 3);
-    this.spacing = new Float32Array(n);
+    this.normals = sharedFloat32(n * 3);
+    this.spacing = sharedFloat32(n);
     const start = this.grid.cellStart;
     for (let c = 0; c < cells; c++) {
       for (let s = start[c]!; s < start[c + 1]!; s++) {
@@ -209,8 +210,13 @@ function chooseCellSize(positions: Float32Array, b: { min: number[]; max: number
   return size;
 }
 
+function sharedFloat32(n: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(n * 4));
+}
+
+/** src reordered by `order` (k components per element), into shared memory. */
 function gather<T extends Float32Array | Uint8Array>(src: T, order: Uint32Array, k: number): T {
-  const out = new (src.constructor as new (n: number) => T)(order.length * k);
+  const out = new (src.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(order.length * k * src.BYTES_PER_ELEMENT));
   for (let s = 0; s < order.length; s++) {
     const p = order[s]! * k;
     for (let c = 0; c < k; c++) out[s * k + c] = src[p + c]!;

@@ -28,11 +28,13 @@ export class BuiltinSegmenter implements Segmenter {
   readonly id = 'builtin';
   readonly description = 'built-in geometric segmenter (no weights)';
   readonly viewSize: { width: number; height: number };
+  readonly portable: { builtin: BuiltinOptions };
   private readonly options: typeof DEFAULTS;
 
   constructor(options: BuiltinOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.viewSize = { width: this.options.size, height: this.options.size };
+    this.portable = { builtin: { ...this.options } };
   }
 
   async segment(view: RenderedView, prompts: Prompts): Promise<SegmentResult> {

@@ -1,4 +1,5 @@
 import type { RenderedView } from '../render/view';
+import type { BuiltinOptions } from './builtin';
 
 /** A prompt point in view pixel coordinates (continuous; the pixel centre of column x is x + 0.5). */
 export interface PromptPoint {
@@ -40,5 +41,10 @@ export interface Segmenter {
   /** Resolution the views should be rendered at (SAM: 1024 long side; built-in: smaller is faster). */
   readonly viewSize: { width: number; height: number };
   segment(view: RenderedView, prompts: Prompts): Promise<SegmentResult>;
+  /**
+   * Set by the built-in segmenter: it is plain code with these options, so render workers run it
+   * next to the render (`segmentGeometric`) instead of shipping each view back for segmentation.
+   */
+  readonly portable?: { builtin: BuiltinOptions };
   dispose(): Promise<void>;
 }

@@ -146,23 +146,37 @@ export class VoxelGrid {
 
   /** Blocks whose box intersects the sphere; returns block indices. */
   blocksInSphere(center: readonly number[], radius: number): number[] {
-    const size = this.cellSize * BLOCK;
-    const out: number[] = [];
-    const r2 = radius * radius;
-    for (let b = 0; b < this.blockI.length; b++) {
-      // Squared distance from the sphere centre to the block's box.
-      let d2 = 0;
-      const lo = [this.min[0] + this.blockI[b]! * size, this.min[1] + this.blockJ[b]! * size, this.min[2] + this.blockK[b]! * size];
-      for (let a = 0; a < 3; a++) {
-        const c = center[a]!;
-        const l = lo[a]!;
-        const d = c < l ? l - c : c > l + size ? c - l - size : 0;
-        d2 += d * d;
-      }
-      if (d2 <= r2) out.push(b);
-    }
-    return out;
+    return blocksInSphere(this, this.min, this.cellSize, center, radius);
   }
+}
+
+/**
+ * Blocks (given by their integer coordinates) whose box intersects the sphere. A free function so
+ * render workers answer the same query over shared copies of the block arrays.
+ */
+export function blocksInSphere(
+  blocks: { blockI: Int32Array; blockJ: Int32Array; blockK: Int32Array },
+  min: readonly number[],
+  cellSize: number,
+  center: readonly number[],
+  radius: number,
+): number[] {
+  const size = cellSize * BLOCK;
+  const out: number[] = [];
+  const r2 = radius * radius;
+  const { blockI, blockJ, blockK } = blocks;
+  for (let b = 0; b < blockI.length; b++) {
+    // Squared distance from the sphere centre to the block's box.
+    let d2 = 0;
+    for (let a = 0; a < 3; a++) {
+      const c = center[a]!;
+      const l = min[a]! + (a === 0 ? blockI[b]! : a === 1 ? blockJ[b]! : blockK[b]!) * size;
+      const d = c < l ? l - c : c > l + size ? c - l - size : 0;
+      d2 += d * d;
+    }
+    if (d2 <= r2) out.push(b);
+  }
+  return out;
 }
 
 /** Stable counting sort of indices by integer key in [0, range); sorts `input` order (or 0..n-1). */
