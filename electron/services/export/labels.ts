@@ -63,29 +63,10 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
     lut[code] = exportOf.get(code) ?? code;
   }
 
-  const codes = new Int32Array(n);
-  const instances = new Uint32Array(n);
-  const confidence = new Uint8Array(n);
-  const seen = new Uint8Array(65536);
-  for (let i = 0; i < n; i++) {
-    let cls = user.classes[i]!;
-    let inst = user.instances[i]!;
-    let conf = user.confidence ? user.confidence[i]! : 255;
-    if (cls === user.unlabeled && predicted && predicted.classes[i] !== predicted.unlabeled) {
-      const q = predicted.confidence ? predicted.confidence[i]! : 255;
-      if (q >= minConf) {
-        cls = predicted.classes[i]!;
-        inst = predicted.instances[i]!;
-        conf = q;
-      }
-    }
-    const code = lut[cls]!;
-    codes[i] = code;
-    if (code === NO_LABEL) continue;
-    instances[i] = inst;
-    confidence[i] = conf;
-    seen[cls] = 1;
-  }
+  const out: MappedLabels = { codes: new Int32Array(n), instances: new Uint32Array(n), confidence: new Uint8Array(n), seen: new Uint8Array(65536) };
+  if (predicted) mapWithPredictions(user, predicted, minConf, lut, out);
+  else mapUserLabels(user, lut, out);
+  const { codes, instances, confidence, seen } = out;
 
   let keep: Uint8Array | null = null;
   let keptCount = n;
@@ -111,6 +92,64 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
     maxCode = Math.max(maxCode, exportCode);
   }
   return { count: n, codes, instances, confidence, keep, keptCount, classes, maxCode, names };
+}
+
+type LayerLabels = ReturnType<ProjectStore['readLabels']>;
+
+interface MappedLabels {
+  codes: Int32Array;
+  instances: Uint32Array;
+  confidence: Uint8Array;
+  /** Schema codes that occur among the exported labels. */
+  seen: Uint8Array;
+}
+
+/**
+ * The common case (no predictions merged) in a loop with every array in a local: this runs once
+ * per point of every export, and the LAS export's other per-point work is a native copy.
+ */
+function mapUserLabels(user: LayerLabels, lut: Int32Array, out: MappedLabels): void {
+  const { codes, instances, confidence, seen } = out;
+  const classes = user.classes;
+  const userInstances = user.instances;
+  const userConfidence = user.confidence;
+  const n = classes.length;
+  for (let i = 0; i < n; i++) {
+    const cls = classes[i]!;
+    const code = lut[cls]!;
+    codes[i] = code;
+    if (code < 0) continue;
+    instances[i] = userInstances[i]!;
+    seen[cls] = 1;
+  }
+  if (userConfidence) {
+    for (let i = 0; i < n; i++) if (codes[i]! >= 0) confidence[i] = userConfidence[i]!;
+  } else for (let i = 0; i < n; i++) if (codes[i]! >= 0) confidence[i] = 255;
+}
+
+/** Unlabeled points take the predicted layer's label when its confidence reaches `minConf`. */
+function mapWithPredictions(user: LayerLabels, predicted: LayerLabels, minConf: number, lut: Int32Array, out: MappedLabels): void {
+  const { codes, instances, confidence, seen } = out;
+  const n = user.classes.length;
+  for (let i = 0; i < n; i++) {
+    let cls = user.classes[i]!;
+    let inst = user.instances[i]!;
+    let conf = user.confidence ? user.confidence[i]! : 255;
+    if (cls === user.unlabeled && predicted.classes[i] !== predicted.unlabeled) {
+      const q = predicted.confidence ? predicted.confidence[i]! : 255;
+      if (q >= minConf) {
+        cls = predicted.classes[i]!;
+        inst = predicted.instances[i]!;
+        conf = q;
+      }
+    }
+    const code = lut[cls]!;
+    codes[i] = code;
+    if (code === NO_LABEL) continue;
+    instances[i] = inst;
+    confidence[i] = conf;
+    seen[cls] = 1;
+  }
 }
 
 function readPredicted(store: ProjectStore, scanId: string, name: string, schemaId: number, layers: { name: string; schemaId: number }[]) {

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { BadInputError } from '../../errors';
 import type { LasSourceDetails } from '../../scans/formats/las';
 import { MAX_HEADER_SIZE, parseLasHeader, type LasHeader } from '../../scans/formats/las/header';
-import { readAt } from '../../scans/formats/las/io';
+import { readAt, readInto } from '../../scans/formats/las/io';
 import { ChunkTableError, decodeChunkTable, type LazChunk } from '../../scans/formats/las/laz-chunk-table';
 import { LasRecordSource, LazRecordSource, type RecordSource } from '../../scans/formats/las/record-source';
 
@@ -16,6 +16,12 @@ import { LasRecordSource, LazRecordSource, type RecordSource } from '../../scans
 export interface RawRecords {
   header: LasHeader;
   next(maxPoints: number): Promise<{ raw: Uint8Array; count: number } | null>;
+  /**
+   * The next records (at most `target.length / recordLength`) into `target`; returns how many, 0 at
+   * the end. Uncompressed files are read straight into it (no intermediate copy). Use either this
+   * or `next` for one pass, not both.
+   */
+  readInto(target: Uint8Array): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -36,9 +42,27 @@ export async function openRawRecords(path: string, source: LasSourceDetails): Pr
       const chunks = header.pointCount === 0 ? [] : await readLazChunkTable(fh, header, source.laszip.chunkSize, size, file);
       records = new LazRecordSource(fh, header, chunks, source.laszip.layerCount, file);
     } else records = new LasRecordSource(fh, header, file);
+    const rl = header.recordLength;
+    let direct = 0;
     return {
       header,
       next: (maxPoints) => records.next(maxPoints),
+      readInto: async (target) => {
+        const max = Math.floor(target.length / rl);
+        if (header.compressed) {
+          const batch = await records.next(max);
+          if (!batch) return 0;
+          target.set(batch.raw.subarray(0, batch.count * rl));
+          return batch.count;
+        }
+        const count = Math.min(max, header.pointCount - direct);
+        if (count <= 0) return 0;
+        const at = header.offsetToPointData + direct * rl;
+        const got = await readInto(fh, at, target.subarray(0, count * rl));
+        if (got < count * rl) throw new BadInputError(file, `point data ends early: expected ${count} records of ${rl} bytes here`, { byte: at + got });
+        direct += count;
+        return count;
+      },
       close: async () => {
         records.close();
         await fh.close();

@@ -4,8 +4,9 @@ import type { LasSourceDetails } from '../../scans/formats/las';
 import type { ExportLabels } from '../labels';
 import type { BufferedWriter } from '../sink';
 import { buildLasHeader } from './header';
-import { planLas, type EvlrOut } from './plan';
+import { planLas, type EvlrOut, type LasPlan } from './plan';
 import { openRawRecords } from './rawRecords';
+import { LabelKernel, type LabelLayout } from './labelKernel';
 import { RecordStats, writeRecords } from './records';
 
 /** Points per batch: ~10 MB of records, large enough to keep the per-batch overhead invisible. */
@@ -46,16 +47,31 @@ export async function writeLasFromLas(sourcePath: string, source: LasSourceDetai
 
     const stats = new RecordStats();
     const labelWrite = { labels, unlabeledCode: options.unlabeledCode, keepSourceClass: options.keepSourceClass };
-    const batch = new Uint8Array(BATCH_POINTS * plan.outRecordLength);
+    const progress = (read: number) => options.progress?.(read / Math.max(1, header.pointCount), `${read} of ${header.pointCount} points`);
     let read = 0;
-    for (;;) {
-      options.signal?.throwIfAborted();
-      const next = await records.next(BATCH_POINTS);
-      if (!next) break;
-      const written = writeRecords(next.raw, next.count, read, plan, labelWrite, batch, stats);
-      read += next.count;
-      if (written > 0) await out.write(batch.subarray(0, written * plan.outRecordLength));
-      options.progress?.(read / Math.max(1, header.pointCount), `${read} of ${header.pointCount} points`);
+    if (plan.outFormat.id === plan.inFormat.id && labels.keep === null && !options.keepSourceClass) {
+      // Every point, same layout: the WebAssembly kernel copies and labels records in its own memory.
+      const kernel = new LabelKernel(kernelLayout(plan, options.unlabeledCode), BATCH_POINTS);
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const count = await records.readInto(kernel.input);
+        if (count === 0) break;
+        await out.write(kernel.run(count, read, labels.codes, labels.instances, labels.confidence));
+        read += count;
+        progress(read);
+      }
+      stats.written = read;
+    } else {
+      const batch = new Uint8Array(BATCH_POINTS * plan.outRecordLength);
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const next = await records.next(BATCH_POINTS);
+        if (!next) break;
+        const written = writeRecords(next.raw, next.count, read, plan, labelWrite, batch, stats);
+        read += next.count;
+        if (written > 0) await out.write(batch.subarray(0, written * plan.outRecordLength));
+        progress(read);
+      }
     }
     if (read !== header.pointCount) throw new ServiceFailure('invalid_params', `the source yielded ${read} of its ${header.pointCount} points`);
 
@@ -75,6 +91,19 @@ export async function writeLasFromLas(sourcePath: string, source: LasSourceDetai
   } finally {
     await records.close();
   }
+}
+
+function kernelLayout(plan: LasPlan, unlabeled: number): LabelLayout {
+  const extended = plan.outFormat.extended;
+  return {
+    inRecordLength: plan.inRecordLength,
+    outRecordLength: plan.outRecordLength,
+    classAt: extended ? 16 : 15,
+    classMask: extended ? 0 : 0xe0,
+    instanceAt: plan.instanceAt,
+    confidenceAt: plan.confidenceAt,
+    unlabeled,
+  };
 }
 
 function hasUnlabeled(labels: ExportLabels): boolean {
