@@ -4,6 +4,11 @@
  * (checked in tests/unit/export/laz.test.ts, so an upgrade that adds one is noticed). Writing LAZ
  * would mean implementing the LASzip compressor ourselves, so LAZ export is refused with a pointer
  * to LAS, which keeps every byte and can be compressed losslessly by laszip or PDAL.
+ *
+ * Re-checked on the npm registry (2026-11): laz-perf has only 0.0.5-0.0.7, all decode-only; the other
+ * LAS/LAZ packages there (@loaders.gl/las, copc, las-js, las-reader, las-header) are readers, and
+ * the one package that emits LAZ (web-e57, a single release) converts E57 files whole rather than
+ * compressing given point records. None is a maintained LASzip writer to build on.
  */
 export const LAZ_WRITE_SUPPORTED = false;
 
