@@ -35,7 +35,7 @@ function parseClasses(values: string[] | undefined, store: ProjectStore, scanId:
 
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'export a labeled scan (labels of the user layer; LAS keeps records, VLRs and coordinates bit-exact)',
+  summary: 'export a labeled scan (labels of the user layer; LAS from a LAS source keeps records, VLRs and coordinates bit-exact, other sources become LAS 1.4)',
   usage: `export --project DIR --scan ID --format ${EXPORT_FORMATS.join('|')} --out PATH [--classes C1,C2] [--labeled-only] [--layer NAME] [--merge-predicted [--min-confidence N]] [--unlabeled-code N] [--las-version 1.2|1.4] [--keep-source-class] [--json]`,
   booleanFlags: ['json', 'labeled-only', 'merge-predicted', 'keep-source-class'],
   async run(args, io) {
