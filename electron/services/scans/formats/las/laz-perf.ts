@@ -42,8 +42,10 @@ let shared: Promise<LoadedLazPerf> | null = null;
 let sharedModule: LazPerfModule | null = null;
 
 function thisFile(): string {
-  // CJS bundles have __filename; ESM (sources, ESM bundles) has import.meta.url.
-  return typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+  // ESM (sources, ESM bundles) has import.meta.url; CJS bundles (where esbuild empties import.meta) have
+  // __filename. Not the other way round: an eval'd worker defines a global __filename, '[worker eval]'.
+  const url = import.meta.url as string | undefined;
+  return url ? fileURLToPath(url) : __filename;
 }
 
 /** laz-perf's WASM, compiled here so a failure shows before Emscripten's loader (which would wait forever). */

@@ -2,8 +2,15 @@ import type { FileHandle } from 'node:fs/promises';
 import { BadInputError } from '../../../errors';
 import type { LasHeader } from './header';
 import { readAt, readInto } from './io';
+import { implausiblePoint, layerTableProblem, plausibleWindow, type PlausibleWindow } from './laz-chunk-checks';
 import type { LazChunk } from './laz-chunk-table';
 import { LazChunkDecoder } from './laz-perf';
+import { lazWorkerPool, lazWorkerSettings, type LazWorkerPool } from './laz-worker-pool';
+
+/** Chunks larger than this are streamed in-thread (a worker decodes a whole chunk at once). */
+const MAX_WORKER_CHUNK_POINTS = 2_000_000;
+/** Decoded points waiting ahead of the reader in worker mode, beyond the next chunk. */
+const MAX_AHEAD_POINTS = 4_000_000;
 
 /** Raw point records in file order, a batch at a time; never more than one batch (plus one LAZ chunk) in memory. */
 export interface RecordSource {
@@ -42,44 +49,28 @@ export class LasRecordSource implements RecordSource {
   close(): void {}
 }
 
-/** Integer coordinate window a decompressed point must fall in; see `plausibleWindow`. */
-interface Window {
-  lo: [number, number, number];
-  hi: [number, number, number];
-}
-
 /**
- * LAZ has no checksums: a corrupted chunk decodes to garbage instead of failing. Garbage in the
- * arithmetic-coded XYZ drifts far outside the header bounds within a few points, so points beyond
- * the bounds widened by their own extent on every side (plus 1000 steps) are taken as corruption.
- * Null when the header has no usable bounds (then no check is made).
- */
-export function plausibleWindow(h: LasHeader): Window | null {
-  const lo: [number, number, number] = [0, 0, 0];
-  const hi: [number, number, number] = [0, 0, 0];
-  let allZero = true;
-  for (let k = 0; k < 3; k++) {
-    const a = (h.min[k]! - h.offset[k]!) / h.scale[k]!;
-    const b = (h.max[k]! - h.offset[k]!) / h.scale[k]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b) || h.min[k]! > h.max[k]!) return null;
-    if (h.min[k] !== 0 || h.max[k] !== 0) allZero = false;
-    const extent = Math.abs(b - a);
-    lo[k] = Math.min(a, b) - extent - 1000;
-    hi[k] = Math.max(a, b) + extent + 1000;
-  }
-  return allZero ? null : { lo, hi };
-}
-
-/**
- * Streams a chunked LAZ file: chunk by chunk through laz-perf, using the chunk table so each chunk's
- * compressed bytes are read only when it is decoded.
+ * Streams a chunked LAZ file in file order. Files big enough (see `lazWorkerSettings`) are decoded a
+ * whole chunk at a time on the worker pool, a few chunks ahead of the reader (bounded memory), and
+ * handed out in order; otherwise, or when no worker starts, chunk by chunk on this thread. Either
+ * way each chunk's compressed bytes are read only when it is decoded.
  */
 export class LazRecordSource implements RecordSource {
   private chunkIndex = 0;
-  /** Points already taken from the open chunk (-1: no chunk open). */
+  /** Points already taken from the current chunk (-1: none open). */
   private taken = -1;
   private decoder: LazChunkDecoder | null = null;
-  private readonly window: Window | null;
+  private readonly window: PlausibleWindow | null;
+  /** Set on the first `next`: the pool, or null for in-thread decoding. */
+  private pool: LazWorkerPool | null | undefined;
+  /** Worker mode: decodes in flight, in chunk order, from chunk `chunkIndex` on. */
+  private readonly ahead: Promise<Uint8Array>[] = [];
+  private aheadPoints = 0;
+  private submitted = 0;
+  /** Worker mode: the decoded records of chunk `chunkIndex`. */
+  private current: Uint8Array | null = null;
+  /** One output buffer for every batch (see RecordSource: `raw` may be reused by the next call). */
+  private buffer = new Uint8Array(0);
 
   constructor(
     private readonly fh: FileHandle,
@@ -91,6 +82,11 @@ export class LazRecordSource implements RecordSource {
     this.window = plausibleWindow(header);
   }
 
+  /** Where chunks are decoded (known after the first `next`), for tests and measurements. */
+  get decodedOn(): 'workers' | 'this thread' | 'not started' {
+    return this.pool === undefined ? 'not started' : this.pool ? 'workers' : 'this thread';
+  }
+
   async next(maxPoints: number) {
     const rl = this.header.recordLength;
     let remaining = 0;
@@ -100,29 +96,120 @@ export class LazRecordSource implements RecordSource {
     }
     const count = Math.min(maxPoints, remaining);
     if (count <= 0) return null;
-    this.decoder ??= await LazChunkDecoder.create(this.header.pointFormat.id, rl);
-    const raw = new Uint8Array(count * rl);
+    if (this.pool === undefined) this.pool = this.worthWorkers() ? await lazWorkerPool() : null;
+    // Every byte is written below, so the reused buffer needs no zeroing.
+    if (this.buffer.length < count * rl) this.buffer = new Uint8Array(Buffer.allocUnsafeSlow(count * rl).buffer);
+    const raw = this.buffer.subarray(0, count * rl);
     let filled = 0;
     while (filled < count) {
       const chunk = this.chunks[this.chunkIndex]!;
-      if (this.taken < 0) await this.openChunk(chunk);
-      const n = Math.min(chunk.pointCount - this.taken, count - filled);
-      try {
-        this.decoder.decode(raw, filled * rl, n);
-      } catch (e) {
-        this.decoder.discard();
-        this.decoder = null;
-        throw this.chunkError(chunk, `laz-perf failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      this.checkPlausible(raw, filled, n, chunk);
+      const n = Math.min(chunk.pointCount - Math.max(0, this.taken), count - filled);
+      if (this.pool) await this.takeDecoded(chunk, raw, filled, n);
+      else await this.decodeHere(chunk, raw, filled, n);
       filled += n;
       this.taken += n;
       if (this.taken === chunk.pointCount) {
         this.chunkIndex++;
         this.taken = -1;
+        this.current = null;
       }
     }
     return { raw, count };
+  }
+
+  /** Workers pay off for files of several chunks, each small enough to decode whole. */
+  private worthWorkers(): boolean {
+    return (
+      lazWorkerSettings.threads > 0 &&
+      this.chunks.length >= 2 &&
+      this.header.pointCount >= lazWorkerSettings.minPoints &&
+      this.chunks.every((c) => c.pointCount <= MAX_WORKER_CHUNK_POINTS)
+    );
+  }
+
+  /** Copies `n` records of `chunk` (from `taken`) into `raw`, waiting for its decode. */
+  private async takeDecoded(chunk: LazChunk, raw: Uint8Array, filled: number, n: number): Promise<void> {
+    const rl = this.header.recordLength;
+    if (this.taken < 0) {
+      this.submitAhead();
+      const next = this.ahead.shift()!;
+      this.aheadPoints -= chunk.pointCount;
+      this.current = await next;
+      this.submitAhead();
+      this.taken = 0;
+    }
+    raw.set(this.current!.subarray(this.taken * rl, (this.taken + n) * rl), filled * rl);
+  }
+
+  /** Keeps up to two chunks per worker decoding ahead (and at most MAX_AHEAD_POINTS beyond one). */
+  private submitAhead(): void {
+    const limit = 2 * this.pool!.size;
+    while (this.submitted < this.chunks.length && this.ahead.length < limit) {
+      const chunk = this.chunks[this.submitted]!;
+      if (this.ahead.length > 0 && this.aheadPoints + chunk.pointCount > MAX_AHEAD_POINTS) break;
+      const decoded = this.decodeOnWorker(chunk);
+      decoded.catch(() => {}); // awaited in order later; a failure ahead must not go unhandled meanwhile
+      this.ahead.push(decoded);
+      this.aheadPoints += chunk.pointCount;
+      this.submitted++;
+    }
+  }
+
+  private async decodeOnWorker(chunk: LazChunk): Promise<Uint8Array> {
+    const h = this.header;
+    const compressed = await this.readChunk(chunk);
+    let outcome;
+    try {
+      outcome = await this.pool!.decode(
+        {
+          pointFormat: h.pointFormat.id,
+          recordLength: h.recordLength,
+          layerCount: this.layerCount,
+          window: this.window,
+          firstPoint: chunk.firstPoint,
+          pointCount: chunk.pointCount,
+          compressed,
+        },
+        this,
+      );
+    } catch (e) {
+      throw this.chunkError(chunk, `its decoder worker failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!outcome.ok) throw this.chunkError(chunk, outcome.corrupt);
+    return outcome.raw;
+  }
+
+  private async readChunk(chunk: LazChunk): Promise<Uint8Array> {
+    const bytes = await readAt(this.fh, chunk.offset, chunk.byteLength);
+    if (bytes.length < chunk.byteLength) throw this.chunkError(chunk, 'the file ends inside it');
+    return bytes;
+  }
+
+  /** In-thread: decodes the next `n` points of `chunk` straight into `raw`, opening it first if needed. */
+  private async decodeHere(chunk: LazChunk, raw: Uint8Array, filled: number, n: number): Promise<void> {
+    const rl = this.header.recordLength;
+    this.decoder ??= await LazChunkDecoder.create(this.header.pointFormat.id, rl);
+    if (this.taken < 0) {
+      const bytes = await this.readChunk(chunk);
+      const problem = this.layerCount > 0 ? layerTableProblem(bytes, rl, this.layerCount, chunk.pointCount) : null;
+      if (problem) throw this.chunkError(chunk, problem);
+      this.guard(chunk, () => this.decoder!.open(bytes));
+      this.taken = 0;
+    }
+    this.guard(chunk, () => this.decoder!.decode(raw, filled * rl, n));
+    const bad = implausiblePoint(raw, filled, n, rl, this.window, chunk.firstPoint + this.taken);
+    if (bad) throw this.chunkError(chunk, bad);
+  }
+
+  /** Runs a laz-perf call; when it throws, its instance is dropped and the chunk named. */
+  private guard(chunk: LazChunk, call: () => void): void {
+    try {
+      call();
+    } catch (e) {
+      this.decoder!.discard();
+      this.decoder = null;
+      throw this.chunkError(chunk, `laz-perf failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private chunkError(chunk: LazChunk, what: string): BadInputError {
@@ -133,55 +220,15 @@ export class LazRecordSource implements RecordSource {
     );
   }
 
-  private async openChunk(chunk: LazChunk): Promise<void> {
-    const bytes = await readAt(this.fh, chunk.offset, chunk.byteLength);
-    if (bytes.length < chunk.byteLength) throw this.chunkError(chunk, 'the file ends inside it');
-    if (this.layerCount > 0) this.checkLayers(bytes, chunk);
-    try {
-      this.decoder!.open(bytes);
-    } catch (e) {
-      this.decoder!.discard();
-      this.decoder = null;
-      throw this.chunkError(chunk, `laz-perf failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    this.taken = 0;
-  }
-
-  /**
-   * A layered (LAS 1.4) chunk opens with its first point raw, a u32 point count and one u32 byte
-   * count per layer. laz-perf allocates from those counts without checking them, so they are checked
-   * here: the count must match the chunk table, the layers must fill the chunk exactly.
-   */
-  private checkLayers(bytes: Uint8Array, chunk: LazChunk): void {
-    const rl = this.header.recordLength;
-    const headerEnd = rl + 4 + 4 * this.layerCount;
-    if (bytes.length < headerEnd) throw this.chunkError(chunk, `too short for its ${this.layerCount} layer sizes`);
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const points = dv.getUint32(rl, true);
-    if (points !== chunk.pointCount) throw this.chunkError(chunk, `it says ${points} points, the chunk table ${chunk.pointCount}`);
-    let sum = headerEnd;
-    for (let i = 0; i < this.layerCount; i++) sum += dv.getUint32(rl + 4 + 4 * i, true);
-    if (sum !== bytes.length) throw this.chunkError(chunk, `its layers add up to ${sum} bytes, the chunk table says ${bytes.length}`);
-  }
-
-  private checkPlausible(raw: Uint8Array, first: number, count: number, chunk: LazChunk): void {
-    const w = this.window;
-    if (!w) return;
-    const rl = this.header.recordLength;
-    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    for (let i = first, o = first * rl; i < first + count; i++, o += rl) {
-      for (let k = 0; k < 3; k++) {
-        const v = dv.getInt32(o + 4 * k, true);
-        if (v < w.lo[k]! || v > w.hi[k]!) {
-          const point = chunk.firstPoint + this.taken + (i - first);
-          throw this.chunkError(chunk, `point ${point} decodes to ${'XYZ'[k]} = ${v} steps, far outside the header bounds`);
-        }
-      }
-    }
-  }
-
   close(): void {
     this.decoder?.close();
     this.decoder = null;
+    if (this.pool) {
+      this.pool.cancel(this);
+      this.pool.release();
+      this.pool = null;
+    }
+    this.ahead.length = 0;
+    this.current = null;
   }
 }
