@@ -597,7 +597,7 @@ export function App({ client }: { client: ApiClient }) {
               {busy
                 ? 'Segmenting…'
                 : pending &&
-                  `${fmt(pending.indices.length)} ${noun}s ${pending.kind === 'preview' ? `in preview (${pending.positives.length}+ / ${pending.negatives.length}− clicks, ${Math.round(pending.ms)} ms)` : 'selected'} · Enter: ${pending.kind === 'selection' && pending.erase ? 'erase labels' : `assign ${classes.find((c) => c.code === activeClass)?.name ?? 'class'}`} · Esc: cancel`}
+                  `${fmt(pending.indices.length)} ${noun}s ${pending.kind === 'preview' ? `in preview (${pending.box ? 'box, ' : ''}${pending.positives.length}+ / ${pending.negatives.length}− clicks, ${Math.round(pending.ms)} ms)` : 'selected'} · Enter: ${pending.kind === 'selection' && pending.erase ? 'erase labels' : `assign ${classes.find((c) => c.code === activeClass)?.name ?? 'class'}`} · Esc: cancel`}
             </div>
           )}
           {error && (

@@ -15,7 +15,6 @@ export class BrushIndex {
   private readonly v: Float32Array;
   private readonly depth: Float32Array;
   private readonly ids: Uint32Array;
-  /** Elements sorted by cell; cellStart[c]..cellStart[c + 1] are cell c's. */
   private readonly cellStart: Uint32Array;
   private readonly cols: number;
   private readonly rows: number;
@@ -31,30 +30,34 @@ export class BrushIndex {
     const depth = new Float32Array(total);
     const ids = new Uint32Array(total);
     const cell = new Int32Array(total);
-    const r = cam.rotation;
+    const [r0, r1, r2, r3, r4, r5, r6, r7, r8] = cam.rotation;
     const [ex, ey, ez] = cam.eye;
+    const { fx, fy, cx, cy, near, width, height } = cam;
+    const cols = this.cols;
     let n = 0;
     for (const c of chunks) {
       const p = c.positions;
+      const visible = c.visible;
+      const cids = c.ids;
       for (let i = 0, m = p.length / 3; i < m; i++) {
         const x = p[i * 3]! - ex;
         const y = p[i * 3 + 1]! - ey;
         const z = p[i * 3 + 2]! - ez;
-        const d = r[6] * x + r[7] * y + r[8] * z;
-        if (d < cam.near) continue;
-        const pu = (cam.fx * (r[0] * x + r[1] * y + r[2] * z)) / d + cam.cx;
-        const pv = (cam.fy * (r[3] * x + r[4] * y + r[5] * z)) / d + cam.cy;
-        if (pu < 0 || pv < 0 || pu >= cam.width || pv >= cam.height) continue;
-        if (c.visible && !c.visible(i)) continue;
+        const d = r6 * x + r7 * y + r8 * z;
+        if (d < near) continue;
+        const pu = (fx * (r0 * x + r1 * y + r2 * z)) / d + cx;
+        const pv = (fy * (r3 * x + r4 * y + r5 * z)) / d + cy;
+        if (pu < 0 || pv < 0 || pu >= width || pv >= height) continue;
+        if (visible && !visible(i)) continue;
         u[n] = pu;
         v[n] = pv;
         depth[n] = d;
-        ids[n] = c.ids ? c.ids[i]! : c.start + i;
-        cell[n] = Math.floor(pv / CELL) * this.cols + Math.floor(pu / CELL);
+        ids[n] = cids ? cids[i]! : c.start + i;
+        cell[n] = ((pv / CELL) | 0) * cols + ((pu / CELL) | 0);
         n++;
       }
     }
-    // Counting sort by cell.
+    // Counting sort by cell into compact copies: a stamp then reads each cell's elements contiguously.
     const cells = this.cols * this.rows;
     const start = new Uint32Array(cells + 1);
     for (let i = 0; i < n; i++) start[cell[i]! + 1]!++;

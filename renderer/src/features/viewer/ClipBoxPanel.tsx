@@ -50,15 +50,15 @@ export function ClipBoxPanel({ box, origin, bounds, canFitSelection, onChange, o
       </label>
       <div className="clip-grid">
         <span />
-        {AXES.map((a) => (
+        <span className="muted">min</span>
+        <span className="muted">max</span>
+        {AXES.map((a, k) => [
           <span key={a} className="muted">
             {a}
-          </span>
-        ))}
-        <span className="muted">min</span>
-        {AXES.map((_, k) => field('min', k))}
-        <span className="muted">max</span>
-        {AXES.map((_, k) => field('max', k))}
+          </span>,
+          field('min', k),
+          field('max', k),
+        ])}
       </div>
       <div className="row">
         <button disabled={!canFitSelection} onClick={onFitSelection} title="Fit the box around the current selection or preview">
