@@ -9,6 +9,7 @@ import type { OpenOptions, PointChunk, ReadOptions, ScanInfo, ScanReader } from 
 import { BoundsAccumulator, checkedOrigin } from '../stream/bounds';
 import { ChunkBuilder, chunkCapacity } from '../stream/chunkBuilder';
 import { FileSource } from '../stream/fileSource';
+import { fitsTarget } from '../stream/target';
 import { isLabelName } from '../stream/labels';
 import { writeAttributes } from './attributes';
 import { emitFace } from './faces';
@@ -124,7 +125,9 @@ class PlyReader implements ScanReader {
     const fixed = fixedVertexElement(this.header.encoding, this.header.elements[vertex.element]!);
     if (fixed) {
       const start = this.facts.starts[vertex.element]!.byte;
-      yield* fixedVertexChunks(this.src, fixed, vertex, start, this.info.origin, chunkCapacity(options.chunkPoints), options.signal);
+      const target = fitsTarget(options.target, this.info.pointCount, this.info.attributes) ? options.target : null;
+      const capacity = chunkCapacity(options.chunkPoints);
+      yield* fixedVertexChunks(this.src, fixed, vertex, start, this.info.origin, capacity, options.signal, target);
       return;
     }
     const builder = new ChunkBuilder(this.info.origin, vertex.mapping.attributes, chunkCapacity(options.chunkPoints));

@@ -19,6 +19,16 @@ export class BoundsAccumulator {
     this.count++;
   }
 
+  /** Adds `count` points whose per-axis range is already known (a column-wise pass). */
+  addRange(min: Vec3, max: Vec3, count: number): void {
+    if (count === 0) return;
+    for (let k = 0; k < 3; k++) {
+      if (min[k]! < this.min[k]!) this.min[k] = min[k]!;
+      if (max[k]! > this.max[k]!) this.max[k] = max[k]!;
+    }
+    this.count += count;
+  }
+
   /** [0,0,0] boxes for an empty cloud rather than infinities, so info stays JSON-safe. */
   result(): { min: Vec3; max: Vec3 } {
     if (this.count === 0) return { min: [0, 0, 0], max: [0, 0, 0] };

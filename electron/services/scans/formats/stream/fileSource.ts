@@ -28,15 +28,21 @@ export class FileSource {
 
   /** Exactly `length` bytes at `offset`, or fewer only at the end of the file. */
   async read(offset: number, length: number): Promise<Buffer> {
-    const n = Math.max(0, Math.min(length, this.size - offset));
-    const out = Buffer.allocUnsafe(n);
+    const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - offset)));
+    const done = await this.readInto(offset, out);
+    return done === out.length ? out : out.subarray(0, done);
+  }
+
+  /** Fills `target` from `offset` (a caller's reused buffer); returns the bytes read, fewer only at the end of the file. */
+  async readInto(offset: number, target: Uint8Array): Promise<number> {
+    const n = Math.max(0, Math.min(target.length, this.size - offset));
     let done = 0;
     while (done < n) {
-      const { bytesRead } = await this.handle.read(out, done, n - done, offset + done);
+      const { bytesRead } = await this.handle.read(target, done, n - done, offset + done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }
-    return done === n ? out : out.subarray(0, done);
+    return done;
   }
 
   close(): Promise<void> {
