@@ -195,10 +195,10 @@ export class ClickEngine {
     // With two or more workers, views render side by side; on one thread they run one after another.
     const parallel = pool !== null && pool.threads > 1;
     const jobAnchors = anchors.map((a) => ({ position: a.position, positive: a.positive, heightAboveGround: anchorHeight(g, a.id, tol) }));
-    const job = (camera: Camera, radius: number, cullCenter: Vec3 | null, box?: ViewJob['box']): ViewJob => ({
+    const job = (camera: Camera, radius: number, cullCenter: Vec3 | null, box?: ViewJob['box'], pointBudget = plan.pointBudget): ViewJob => ({
       camera,
       cull: cullCenter ? { center: cullCenter, radius: radius * 1.3 } : null,
-      pointBudget: plan.pointBudget,
+      pointBudget,
       anchors: jobAnchors,
       box,
       builtin: pool && this.segmenter.portable ? this.segmenter.portable.builtin : null,
@@ -245,8 +245,9 @@ export class ClickEngine {
       const groundClick = anchorHeight(g, anchorId, tol) < tol;
       let radius = groundClick ? plan.radius * WIDEN ** maxWiden : Math.max(plan.minRadius, Math.min(plan.radius, objectRadius(g, anchorId, tol, plan.radius) * 1.15));
       let cams = chooseViews(g, anchorId, { ...plan, radius }, size.width, size.height);
+      const budget = groundClick ? plan.groundPointBudget : plan.pointBudget;
       // In parallel, the second view is rendered speculatively beside the first (lost only if the first widens).
-      const startPair = () => [start(job(cams[0]!, radius, center), radius), parallel && cams[1] ? start(job(cams[1], radius, center), radius) : null] as const;
+      const startPair = () => [start(job(cams[0]!, radius, center, undefined, budget), radius), parallel && cams[1] ? start(job(cams[1], radius, center, undefined, budget), radius) : null] as const;
       let [first, second] = startPair();
       // The first view decides the scale: widen while the object runs off the image.
       for (let w = 0; w < (groundClick ? 0 : maxWiden); w++) {
@@ -259,7 +260,7 @@ export class ClickEngine {
       if (!parallel) await first;
       objectViews = [first];
       for (let i = 1; i < cams.length; i++) {
-        const v = i === 1 && second ? second : start(job(cams[i]!, radius, center), radius);
+        const v = i === 1 && second ? second : start(job(cams[i]!, radius, center, undefined, budget), radius);
         if (!parallel) await v;
         objectViews.push(v);
       }

@@ -15,9 +15,14 @@ export interface ViewPlan {
   minRadius: number;
   /** Most points drawn per view; denser neighbourhoods are drawn subsampled (undrawn points count as unseen). */
   pointBudget: number;
+  /**
+   * Point budget of a ground click's (widest) views: ground is one smooth surface, labelled mostly
+   * by growing through what the views skipped, so a coarse view frames it as well as a fine one.
+   */
+  groundPointBudget: number;
 }
 
-export const DEFAULT_PLAN: ViewPlan = { views: 4, elevationDeg: 40, fovDeg: 60, radius: 30, minRadius: 4, pointBudget: 200_000 };
+export const DEFAULT_PLAN: ViewPlan = { views: 4, elevationDeg: 40, fovDeg: 60, radius: 30, minRadius: 4, pointBudget: 200_000, groundPointBudget: 50_000 };
 
 /**
  * Cameras orbiting the click: evenly spread in azimuth so every side of an object is seen by at
