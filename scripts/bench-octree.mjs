@@ -1,6 +1,7 @@
 // Octree build benchmark: bundles tests/bench/octreeBench.ts and the octree worker with esbuild the
 // way the app build does (worker at workers/octreeWorker.js next to the bundle), runs it, prints its
-// JSON and writes it to bench-output/octree.json. Options: --points N (default 10M), --budget MIB.
+// JSON and writes it to bench-output/octree.json. Options: --points N (default 10M), --budget MIB,
+// --modes memory,stream,single (default all).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';

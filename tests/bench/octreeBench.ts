@@ -2,6 +2,8 @@
  * Octree build benchmark: `npm run bench:octree [-- --points N --budget MIB]` (scripts/bench-octree.mjs
  * bundles this file and the octree worker as a build would, so worker start-up is not tsx's).
  *
+ * `--modes memory,single` runs only those modes (default: all three).
+ *
  * Generates the demo scene (default 10M points) into a raw columnar file in a temp folder (never
  * committed), then builds its octree in two fresh child processes so each peak RSS is its own:
  *  - memory: the scan loaded into typed arrays (position, color, intensity, classification), then
@@ -170,7 +172,8 @@ function openRaw(file: string): ScanReader {
   };
 }
 
-type Mode = 'memory' | 'stream' | 'single';
+const ALL_MODES = ['memory', 'stream', 'single'] as const;
+type Mode = (typeof ALL_MODES)[number];
 
 async function child(mode: Mode, file: string, out: string, budgetMiB: number) {
   const input = mode === 'stream' ? openRaw(file) : loadScan(file);
@@ -222,7 +225,9 @@ async function main() {
     generate(file, points);
     const generateSeconds = round((performance.now() - g0) / 1000);
     const self = fileURLToPath(import.meta.url);
-    const runs = (['memory', 'stream', 'single'] as const).map((mode) => {
+    const modes = (process.argv[process.argv.indexOf('--modes') + 1] ?? '').split(',');
+    const selected = process.argv.includes('--modes') ? ALL_MODES.filter((m) => modes.includes(m)) : ALL_MODES;
+    const runs = selected.map((mode) => {
       const load = loadavg()[0];
       const r = spawnSync(process.execPath, [self, '--child', mode, file, work, String(budget)], { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (r.status !== 0) throw new Error(`${mode} run failed:\n${r.stderr}`);

@@ -120,9 +120,19 @@ export async function buildOctree(input: Scan | ScanReader, outDir: string, opti
         Math.ceil(expected / (Math.max(1, threads) * 8)),
       ),
     );
+    // Chunks in flight: one per thread plus the one being loaded (indexChunks).
+    const inFlight = Math.max(1, threads) + 1;
     prepared = isReader(input)
-      ? await prepareFromReader(input, { budget, maxChunkPoints, spillDir, signal, progress, readChunkPoints: options.readChunkPoints })
-      : prepareFromScan(input, maxChunkPoints);
+      ? await prepareFromReader(input, {
+          budget,
+          maxChunkPoints,
+          spillDir,
+          signal,
+          progress,
+          readChunkPoints: options.readChunkPoints,
+          inFlight,
+        })
+      : prepareFromScan(input, maxChunkPoints, inFlight);
     const { plan, source, cube, pointCount } = prepared;
     const params: LodParams = {
       cube,
@@ -205,7 +215,7 @@ function replaceDir(tmp: string, outDir: string) {
   rmSync(old, { recursive: true, force: true });
 }
 
-function prepareFromScan(scan: Scan, maxChunkPoints: number): Prepared {
+function prepareFromScan(scan: Scan, maxChunkPoints: number, inFlight: number): Prepared {
   const n = scan.pointCount;
   const bounds = boundsOf(scan.positions, n);
   const cube = cubeFromBounds(bounds.min, bounds.max);
@@ -223,7 +233,7 @@ function prepareFromScan(scan: Scan, maxChunkPoints: number): Prepared {
     plan,
     colorMax: color ? colorMax16(color) : 0,
     sources,
-    source: new ScanChunks(scan, plan, key, sources),
+    source: new ScanChunks(scan, plan, key, sources, inFlight),
     spills: () => 0,
   };
 }
@@ -235,6 +245,7 @@ interface ReaderContext {
   signal: AbortSignal | undefined;
   progress: PhasedProgress;
   readChunkPoints: number | undefined;
+  inFlight: number;
 }
 
 /**
@@ -310,7 +321,7 @@ async function prepareFromReader(reader: ScanReader, ctx: ReaderContext): Promis
       }
   }
   const plan = planChunks(cells, ctx.maxChunkPoints);
-  const buckets = new ChunkBuckets(plan, key, ctx.budget, ctx.spillDir);
+  const buckets = new ChunkBuckets(plan, key, ctx.budget, ctx.spillDir, ctx.inFlight);
   if (retained) {
     for (let i = 0; i < retained.length; i++) {
       buckets.add(retained[i]!);
@@ -389,6 +400,7 @@ async function indexChunks(
     const task = indexer
       .index({ name: chunk.name, params, buffer: records.bytes.buffer as ArrayBuffer, count: records.count })
       .then((result) => {
+        source.recycle(result.spent);
         for (const node of result.nodes) writer.write(node);
         const r = result.root;
         roots.push({ name: r.name, level: r.level, childMask: r.childMask, records: recordsOver(r.buffer, r.count) });

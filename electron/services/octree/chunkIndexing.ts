@@ -1,4 +1,5 @@
 import { LodBuilder, type EncodedNode, type LodParams } from './lodBuilder';
+import { IndexArena } from './indexArena';
 import { MortonSorter } from './mortonSort';
 import { PoissonSampler } from './poissonSampler';
 import { recordsOver, RECORD_BYTES } from './records';
@@ -16,17 +17,20 @@ export interface IndexedChunk {
   nodes: EncodedNode[];
   /** The chunk root's points, still pending: the nodes above the chunks may take some of them. */
   root: { name: string; level: number; childMask: number; buffer: ArrayBuffer; count: number };
+  /** The request's buffer, free again: handed back so that it can carry a later chunk. */
+  spent: ArrayBuffer;
 }
 
 export type IndexResponse = { id: number; ok: true; result: IndexedChunk } | { id: number; ok: false; message: string };
 
 /**
- * Per-thread state kept between chunks: the sampler's grid and the sort's buffers are reused
+ * Per-thread state kept between chunks: the sampler's grid, the sort's buffers and the point lists' arena are reused
  * rather than reallocated, which keeps a worker's footprint flat from chunk to chunk.
  */
 export class IndexingContext {
   private sampler: PoissonSampler | undefined;
   readonly sorter = new MortonSorter();
+  readonly arena = new IndexArena();
 
   samplerFor(divisor: number): PoissonSampler {
     if (this.sampler?.divisor !== divisor) this.sampler = new PoissonSampler(divisor);
@@ -36,16 +40,17 @@ export class IndexingContext {
 
 /** Run by the worker, and by the main thread when no worker could start. */
 export function indexChunk(request: IndexRequest, context: IndexingContext): IndexedChunk {
-  const builder = new LodBuilder(request.params, context.samplerFor(request.params.spacingDivisor));
+  const builder = new LodBuilder(request.params, context.samplerFor(request.params.spacingDivisor), context.arena);
   const records = recordsOver(request.buffer, request.count);
   const root = builder.indexChunk(records, request.name, context.sorter);
   const buffer = root.records.bytes.buffer as ArrayBuffer;
   return {
     nodes: builder.nodes,
     root: { name: root.name, level: root.level, childMask: root.childMask, buffer, count: buffer.byteLength / RECORD_BYTES },
+    spent: request.buffer,
   };
 }
 
 export function transferables(result: IndexedChunk): ArrayBuffer[] {
-  return [result.root.buffer, ...result.nodes.map((n) => n.blob)];
+  return [result.root.buffer, result.spent, ...result.nodes.map((n) => n.blob)];
 }

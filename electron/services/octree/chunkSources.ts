@@ -3,11 +3,23 @@ import { join } from 'node:path';
 import type { Scan } from '../scans/model';
 import type { ChunkPlan } from './chunkPlan';
 import type { CellGrid, GridKey } from './gridKey';
-import { allocRecords, copyRecord, fillRecords, RECORD_BYTES, RECORD_WORDS, type AttributeSources, type Records } from './records';
+import { BufferPool } from './bufferPool';
+import {
+  allocRecords,
+  copyRecord,
+  fillRecords,
+  RECORD_BYTES,
+  RECORD_WORDS,
+  recordsOver,
+  type AttributeSources,
+  type Records,
+} from './records';
 
 /** Hands out the records of one chunk at a time, each in its own buffer (so it can be transferred to a worker). */
 export interface ChunkSource {
   load(chunk: number): Promise<Records>;
+  /** A buffer from load() whose chunk is indexed: it may back a later chunk (the buffer can be larger than count records). */
+  recycle(buffer: ArrayBuffer): void;
   dispose(): void;
 }
 
@@ -30,6 +42,7 @@ export class ChunkBuckets implements ChunkSource {
   private readonly pageCapacity: number;
   private heldBytes = 0;
   private readonly grid: CellGrid;
+  private readonly pool: BufferPool;
   spills = 0;
 
   constructor(
@@ -37,7 +50,9 @@ export class ChunkBuckets implements ChunkSource {
     key: GridKey,
     private readonly budgetBytes: number,
     private readonly spillDir: string,
+    inFlight: number,
   ) {
+    this.pool = new BufferPool(inFlight);
     this.grid = key.cells(plan.bits);
     this.buckets = plan.chunks.map(() => ({ pages: [], filled: 0, spilled: 0, file: null }));
     const total = plan.chunks.reduce((s, c) => s + c.pointCount, 0);
@@ -107,7 +122,7 @@ export class ChunkBuckets implements ChunkSource {
       this.release(bucket);
       return only;
     }
-    const out = allocRecords(expected);
+    const out = recordsOver(this.pool.take(expected * RECORD_BYTES), expected);
     let at = 0;
     if (bucket.file) {
       const fd = openSync(bucket.file, 'r');
@@ -132,6 +147,11 @@ export class ChunkBuckets implements ChunkSource {
     return out;
   }
 
+  recycle(buffer: ArrayBuffer): void {
+    // Chunks that fitted are loaded from their own exact page, never from the pool.
+    if (this.pageCapacity !== Infinity) this.pool.give(buffer);
+  }
+
   private release(bucket: Bucket) {
     for (const page of bucket.pages) this.heldBytes -= page.bytes.byteLength;
     bucket.pages = [];
@@ -152,29 +172,30 @@ function writeAll(fd: number, bytes: Uint8Array) {
 }
 
 /**
- * Chunks of a scan already in memory: one counting sort of point numbers by chunk (4 bytes a point),
- * then each chunk's records are gathered on demand. Nothing else is copied up front.
+ * Chunks of a scan already in memory: one counting sort of point numbers by chunk (4 bytes a point,
+ * one list per chunk, dropped once the chunk is loaded), then each chunk's records are gathered on
+ * demand. Nothing else is copied up front.
  */
 export class ScanChunks implements ChunkSource {
-  private readonly order: Uint32Array;
-  private readonly starts: Float64Array;
+  private readonly lists: Uint32Array[];
+  private readonly pool: BufferPool;
 
   constructor(
     private readonly scan: Scan,
     plan: ChunkPlan,
     key: GridKey,
     private readonly sources: AttributeSources,
+    inFlight: number,
   ) {
+    this.pool = new BufferPool(inFlight);
     const { chunks, cellChunk } = plan;
     const grid = key.cells(plan.bits);
-    this.starts = new Float64Array(chunks.length + 1);
-    chunks.forEach((c, i) => (this.starts[i + 1] = this.starts[i]! + c.pointCount));
-    const cursor = this.starts.slice(0, chunks.length);
+    this.lists = chunks.map((c) => new Uint32Array(c.pointCount));
+    const cursor = new Uint32Array(chunks.length);
     const p = scan.positions;
-    this.order = new Uint32Array(scan.pointCount);
     for (let i = 0; i < scan.pointCount; i++) {
       const chunk = cellChunk[grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!)]!;
-      this.order[cursor[chunk]!++] = i;
+      this.lists[chunk]![cursor[chunk]!++] = i;
     }
   }
 
@@ -184,10 +205,15 @@ export class ScanChunks implements ChunkSource {
    * workers, where it runs in parallel.
    */
   async load(chunk: number): Promise<Records> {
-    const order = this.order.subarray(this.starts[chunk]!, this.starts[chunk + 1]!);
-    const out = allocRecords(order.length);
+    const order = this.lists[chunk]!;
+    this.lists[chunk] = new Uint32Array(0);
+    const out = recordsOver(this.pool.take(order.length * RECORD_BYTES), order.length);
     fillRecords(out, 0, this.scan.positions, this.scan.attributes, this.sources, 0, { order });
     return out;
+  }
+
+  recycle(buffer: ArrayBuffer): void {
+    this.pool.give(buffer);
   }
 
   dispose(): void {}

@@ -1,6 +1,7 @@
 import { nodeCube, spacingAt, type NodeAttribute, type OctreeCube } from './format';
 import { GridKey, KEY_BITS, KEY_MAX } from './gridKey';
 import { MortonSorter, octantStart, SORTED_LEVELS } from './mortonSort';
+import { IndexArena } from './indexArena';
 import { encodeNode } from './nodeEncoder';
 import { PoissonSampler } from './poissonSampler';
 import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, type Records } from './records';
@@ -62,10 +63,14 @@ export class LodBuilder {
   readonly nodes: EncodedNode[] = [];
   private readonly sampler: PoissonSampler;
 
-  /** A sampler may be passed in to reuse its grid (several MB) across chunks. */
+  /**
+   * A sampler may be passed in to reuse its grid (several MB) across chunks, an arena to reuse the
+   * point lists' memory (indexChunk then frees all lists of the previous chunk).
+   */
   constructor(
     readonly params: LodParams,
     sampler?: PoissonSampler,
+    private readonly arena?: IndexArena,
   ) {
     this.sampler = sampler && sampler.divisor === params.spacingDivisor ? sampler : new PoissonSampler(params.spacingDivisor);
   }
@@ -79,6 +84,7 @@ export class LodBuilder {
    * of the whole chunk. A sorter may be passed in to reuse its buffers across chunks.
    */
   indexChunk(records: Records, name: string, sorter = new MortonSorter()): PendingNode {
+    this.arena?.reset();
     const level = name.length - 1;
     const run: Run = { records, key: new GridKey(this.params.cube), codes: sorter.codesFor(records.count), sorter };
     const root = this.build(run, 0, records.count, name, level, false);
@@ -100,7 +106,7 @@ export class LodBuilder {
       sorted = true;
     }
     if (leaf) {
-      const points = new Uint32Array(n);
+      const points = this.list(n);
       for (let i = 0; i < n; i++) points[i] = from + i;
       return { points, childMask: 0 };
     }
@@ -179,7 +185,7 @@ export class LodBuilder {
   subsample(records: Records, name: string, level: number, children: ChildPoints[]): { points: Uint32Array; childMask: number } {
     let total = 0;
     for (const c of children) total += c.points.length;
-    const candidates = new Uint32Array(total);
+    const candidates = this.list(total);
     let at = 0;
     for (const c of children) {
       candidates.set(c.points, at);
@@ -189,12 +195,12 @@ export class LodBuilder {
     const flags = this.sampler.sample(records.f32, candidates, nodeCube(cube, name).min, spacingAt(cube, spacingDivisor, level));
     let acceptedCount = 0;
     for (let i = 0; i < total; i++) acceptedCount += flags[i]!;
-    const accepted = new Uint32Array(acceptedCount);
+    const accepted = this.list(acceptedCount);
     let a = 0;
     let i = 0;
     let childMask = 0;
     for (const c of children) {
-      const kept = new Uint32Array(c.points.length);
+      const kept = this.list(c.points.length);
       let k = 0;
       for (let j = 0; j < c.points.length; j++, i++) {
         const p = c.points[j]!;
@@ -206,6 +212,10 @@ export class LodBuilder {
       this.emit(records, kept.subarray(0, k), name + c.octant, level + 1, c.childMask);
     }
     return { points: accepted, childMask };
+  }
+
+  private list(n: number): Uint32Array {
+    return this.arena ? this.arena.alloc(n) : new Uint32Array(n);
   }
 
   emit(records: Records, pick: Uint32Array | null, name: string, level: number, childMask: number): void {

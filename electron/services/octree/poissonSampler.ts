@@ -16,6 +16,7 @@ export class PoissonSampler {
   private accepted = new Float32Array(0);
   private next = new Int32Array(0);
   private touched = new Int32Array(0);
+  private flags = new Uint8Array(0);
 
   constructor(readonly divisor: number) {
     this.side = Math.ceil(divisor / 2);
@@ -25,17 +26,19 @@ export class PoissonSampler {
 
   /**
    * `f32` is a record view (records.ts), `candidates` the record numbers in priority order.
-   * Returns a flag per candidate, 1 = accepted.
+   * Returns a flag per candidate, 1 = accepted (valid until the next call).
    */
   sample(f32: Float32Array, candidates: Uint32Array, min: readonly number[], spacing: number): Uint8Array {
     const n = candidates.length;
-    const flags = new Uint8Array(n);
     if (this.next.length < n) {
       const cap = Math.max(n, this.next.length * 2);
       this.next = new Int32Array(cap);
       this.accepted = new Float32Array(cap * 3);
       this.touched = new Int32Array(cap);
+      this.flags = new Uint8Array(cap);
     }
+    const flags = this.flags.subarray(0, n);
+    flags.fill(0);
     const { grid, next, accepted, touched, dim, side } = this;
     const dim2 = dim * dim;
     const last = side - 1;
