@@ -16,8 +16,8 @@ import type { LazChunkJob, LazChunkOutcome } from './laz-chunk-job';
  * loaded through tsx's ESM API registered inside the worker.
  */
 export const lazWorkerSettings = {
-  /** Worker threads to start; 0 decodes every file on the calling thread. */
-  threads: availableParallelism(),
+  /** Worker threads to start (one per core, at most 8: beyond that the reader's own thread limits); 0 decodes in-thread. */
+  threads: Math.min(8, availableParallelism()),
   /** Files with fewer points are decoded on the calling thread (starting a decode costs more than it saves). */
   minPoints: 100_000,
   /** Workers stop after this long without a job (their WASM heaps are released). */
