@@ -1,6 +1,6 @@
 /**
  * The LAS-source export's inner loop in WebAssembly: each source record is copied into its output
- * slot with one native `memory.copy`, then the class byte, the instance (uint32) and the confidence
+ * slot in 8-byte words, then the class byte, the instance (uint32) and the confidence
  * (uint8) are patched from the label arrays, in the same pass over the bytes. The source batch is
  * read straight into the module's memory and the output written straight from it, so a point costs
  * one copy of its record and no JS per-byte work (JS byte loops and DataView writes ran at ~7 M
@@ -9,10 +9,13 @@
  * The module is the function below, emitted by the small builder in this file:
  *   (func (export "copyLabeled")
  *     (param $src $dst $n $inLen $outLen $codes $inst $conf $classAt $classMask $instAt $confAt $unlabeled i32)
- *     (local $c $p i32)
+ *     (local $c $p $k i32)
  *     (block (br_if 0 (i32.eqz $n))
  *       (loop
- *         (memory.copy $dst $src $inLen)
+ *         ;; words may run up to 7 bytes past the record: into its label fields or the next slot,
+ *         ;; both written afterwards, or the 8 spare bytes after the last slot
+ *         (local.set $k 0) (loop (i64.store (i32.add $dst $k) (i64.load (i32.add $src $k)))
+ *                                (local.set $k (i32.add $k 8)) (br_if 0 (i32.lt_u $k $inLen)))
  *         (local.set $c (i32.load $codes))
  *         (local.set $p (i32.add $dst $classAt))
  *         ;; class byte: the flag bits the mask keeps, or'ed with the export code (unlabeled for code < 0)
@@ -35,12 +38,15 @@ const op = {
   set: 0x21,
   tee: 0x22,
   load: 0x28,
+  load64: 0x29,
   load8u: 0x2d,
   store: 0x36,
   store8: 0x3a,
+  store64: 0x37,
   const: 0x41,
   eqz: 0x45,
   ltS: 0x48,
+  ltU: 0x49,
   add: 0x6a,
   sub: 0x6b,
   and: 0x71,
@@ -48,13 +54,12 @@ const op = {
 } as const;
 const VOID = 0x40;
 const MEM0 = [0x00, 0x00]; // memarg: alignment hint 1 byte (records are unaligned), offset 0
-const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
 
 // Parameter and local indices.
 const SRC = 0, DST = 1, N = 2, IN_LEN = 3, OUT_LEN = 4, CODES = 5, INST = 6, CONF = 7;
 const CLASS_AT = 8, CLASS_MASK = 9, INST_AT = 10, CONF_AT = 11, UNLABELED = 12;
 const PARAMS = 13;
-const C = 13, P = 14; // locals
+const C = 13, P = 14, K = 15; // locals
 
 const get = (i: number) => [op.get, i];
 const bump = (local: number, by: number[]) => [...get(local), ...by, op.add, op.set, local];
@@ -63,7 +68,13 @@ const BODY = [
   op.block, VOID,
   ...get(N), op.eqz, op.brIf, 0,
   op.loop, VOID,
-  ...get(DST), ...get(SRC), ...get(IN_LEN), ...MEMORY_COPY,
+  // The record in 8-byte words (memory.copy per 30-40 byte record costs a runtime call each).
+  op.const, 0, op.set, K,
+  op.loop, VOID,
+  ...get(DST), ...get(K), op.add, ...get(SRC), ...get(K), op.add, op.load64, ...MEM0, op.store64, ...MEM0,
+  ...bump(K, [op.const, 8]),
+  ...get(K), ...get(IN_LEN), op.ltU, op.brIf, 0,
+  op.end,
   ...get(CODES), op.load, ...MEM0, op.set, C,
   ...get(DST), ...get(CLASS_AT), op.add, op.set, P,
   ...get(P),
@@ -99,7 +110,7 @@ const section = (id: number, bytes: number[]) => [id, ...vec(bytes)];
 const name = (s: string) => vec([...s].map((c) => c.charCodeAt(0)));
 
 function moduleBytes(): Uint8Array {
-  const body = [...leb(1), ...leb(2), I32, ...BODY]; // one local group: 2 x i32
+  const body = [...leb(1), ...leb(3), I32, ...BODY]; // one local group: 3 x i32
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [...leb(1), 0x60, ...vec(Array<number>(PARAMS).fill(I32)), ...leb(0)]), // type: (13 x i32) -> ()
@@ -156,7 +167,8 @@ export class LabelKernel {
     this.memory = instance.exports.mem as WasmMemory;
     this.copyLabeled = instance.exports.copyLabeled as CopyLabeled;
     this.outAt = capacity * layout.inRecordLength;
-    this.codesAt = align4(this.outAt + capacity * layout.outRecordLength);
+    // 8 spare bytes: the last record's final word may run past its slot.
+    this.codesAt = align4(this.outAt + capacity * layout.outRecordLength + 8);
     this.instAt = this.codesAt + 4 * capacity;
     this.confAt = this.instAt + 4 * capacity;
     const need = this.confAt + capacity;
