@@ -148,6 +148,8 @@ export const EditParams = z.discriminatedUnion('kind', [
       fromLayer: LayerName,
       points: PointSet.optional(),
       minConfidence: z.number().int().min(0).max(255).optional(),
+      /** Only points whose source-layer class is one of these (accept one predicted class scan-wide). */
+      classes: z.array(ClassCode).min(1).max(1024).optional(),
     })
     .strict(),
   z.object({ kind: z.literal('lock'), ...EditTarget, points: PointSet.optional(), classes: z.array(ClassCode).optional() }).strict(),

@@ -50,7 +50,14 @@ type PromptBox = { x0: number; y0: number; x1: number; y1: number };
 
 /** A pending point set waiting for Enter (assign the current class) or Esc. */
 type Pending =
-  | { kind: 'selection'; indices: Uint32Array; erase?: boolean }
+  | {
+      kind: 'selection';
+      /** What the viewer highlights: every selected point, or the loaded ones of a core selection. */
+      indices: Uint32Array;
+      erase?: boolean;
+      /** A selection held by the core: edits name it instead of sending ids, and `count` is its exact size. */
+      core?: { selectionId: string; count: number };
+    }
   | {
       kind: 'preview';
       indices: Uint32Array;
@@ -190,11 +197,11 @@ export function App({ client }: { client: ApiClient }) {
       pending.kind === 'preview'
         ? await client.call('click.accept', { previewId: pending.previewId, classCode: activeClass })
         : pending.erase
-          ? await client.call('labels.applyEdit', { kind: 'erase', scanId: activeId, points: toPointSet(pending.indices) })
+          ? await client.call('labels.applyEdit', { kind: 'erase', scanId: activeId, points: selectionPoints(pending) })
           : await client.call('labels.applyEdit', {
               kind: 'assign',
               scanId: activeId,
-              points: toPointSet(pending.indices),
+              points: selectionPoints(pending),
               classCode: activeClass,
               source: 'manual',
             });
@@ -267,7 +274,7 @@ export function App({ client }: { client: ApiClient }) {
     const sp = await client.call('propagation.superpoint', { scanId: activeId, point: hit.index });
     setBusy(false);
     if (!sp.ok) return report(sp.error.message);
-    setPending({ kind: 'selection', indices: fromBase64U32(sp.value.idsBase64) });
+    setPending(coreSelection(fromBase64U32(sp.value.idsBase64), sp.value));
   });
 
   // Brush: each stroke adds to the pending brush selection until Enter or Esc.
@@ -486,13 +493,11 @@ export function App({ client }: { client: ApiClient }) {
                   activeId &&
                   client.get('labels.applyEdit', { kind: 'accept', scanId: activeId, fromLayer: 'predicted', minConfidence }).catch(report)
                 }
-                onAcceptClass={(code) => {
-                  const indices = engine?.predictedIndices(code);
-                  if (activeId && indices?.length)
-                    client
-                      .get('labels.applyEdit', { kind: 'accept', scanId: activeId, fromLayer: 'predicted', points: toPointSet(indices) })
-                      .catch(report);
-                }}
+                onAcceptClass={(code) =>
+                  // Scan-wide in the core: an LOD view holds only some of the class's points.
+                  activeId &&
+                  client.get('labels.applyEdit', { kind: 'accept', scanId: activeId, fromLayer: 'predicted', classes: [code] }).catch(report)
+                }
               />
             </section>
           )}
@@ -508,7 +513,7 @@ export function App({ client }: { client: ApiClient }) {
                   activeId &&
                   client
                     .get('propagation.ground', { scanId: activeId })
-                    .then((g) => setPending({ kind: 'selection', indices: fromBase64U32(g.idsBase64) }), report)
+                    .then((g) => setPending(coreSelection(fromBase64U32(g.idsBase64), g)), report)
                 }
                 onLock={(lock) =>
                   activeId &&
@@ -581,10 +586,11 @@ export function App({ client }: { client: ApiClient }) {
                     camera: engine.userCamera(),
                     polygon: poly,
                     filter: engine.selectionFilter(),
+                    // The ids stay in the core; the overlay shows the loaded points of the same polygon.
+                    withIds: false,
                   })
                   .then((r) => {
-                    const ids = fromBase64U32(r.idsBase64);
-                    setPending(ids.length ? { kind: 'selection', indices: ids, erase } : null);
+                    setPending(r.count ? { ...coreSelection(engine.selectPolygon(poly), r), erase } : null);
                   }, report);
                 return;
               }
@@ -597,7 +603,7 @@ export function App({ client }: { client: ApiClient }) {
               {busy
                 ? 'Segmenting…'
                 : pending &&
-                  `${fmt(pending.indices.length)} ${noun}s ${pending.kind === 'preview' ? `in preview (${pending.box ? 'box, ' : ''}${pending.positives.length}+ / ${pending.negatives.length}− clicks, ${Math.round(pending.ms)} ms)` : 'selected'} · Enter: ${pending.kind === 'selection' && pending.erase ? 'erase labels' : `assign ${classes.find((c) => c.code === activeClass)?.name ?? 'class'}`} · Esc: cancel`}
+                  `${fmt(pending.kind === 'selection' && pending.core ? pending.core.count : pending.indices.length)} ${noun}s ${pending.kind === 'preview' ? `in preview (${pending.box ? 'box, ' : ''}${pending.positives.length}+ / ${pending.negatives.length}− clicks, ${Math.round(pending.ms)} ms)` : 'selected'} · Enter: ${pending.kind === 'selection' && pending.erase ? 'erase labels' : `assign ${classes.find((c) => c.code === activeClass)?.name ?? 'class'}`} · Esc: cancel`}
             </div>
           )}
           {error && (
@@ -621,4 +627,14 @@ export function App({ client }: { client: ApiClient }) {
       </div>
     </ApiContext.Provider>
   );
+}
+
+/** A pending selection from the core: `shown` is what the viewer highlights. */
+function coreSelection(shown: Uint32Array, r: { selectionId: string; count: number }): Extract<Pending, { kind: 'selection' }> {
+  return { kind: 'selection', indices: shown, core: { selectionId: r.selectionId, count: r.count } };
+}
+
+/** The point set an edit of a pending selection names: the core's handle when it has one. */
+function selectionPoints(p: Extract<Pending, { kind: 'selection' }>) {
+  return p.core ? { selection: p.core.selectionId } : toPointSet(p.indices);
 }

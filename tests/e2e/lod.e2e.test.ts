@@ -80,13 +80,18 @@ describe('LOD octree view under a point budget', () => {
     );
     const selected = (await ws.viewerStats()).overlaySize;
     const drawn = (await ws.viewerStats()).pointsDrawn;
-    // The core selects every point of the scan in the box, not only the drawn ones.
+    // The core selects every point of the scan in the box (its exact count is in the pending bar); the
+    // overlay shows the loaded ones.
+    const inCore = Number(/^([\d,]+) points selected/.exec(await ws.pendingText())![1]!.replace(/,/g, ''));
     expect(selected).toBeGreaterThan(1000);
+    expect(inCore).toBeGreaterThan(selected);
     await ws.press('1'); // ground
     await ws.press('Enter');
     const h = await ws.waitForLabels((x) => (x['2'] ?? 0) > 0, 30_000);
     expect(h['2']!).toBeLessThanOrEqual(drawn);
     expect(h['2']!).toBeLessThanOrEqual(selected);
+    // The edit named the core's selection: every point of it is labeled, not only the loaded ones.
+    await expect.poll(() => ws.page.locator('.class-row[data-code="2"] .class-count').innerText(), { timeout: 30_000 }).toBe(inCore.toLocaleString('en-US'));
   });
 
   it('toggles eye-dome lighting (a post pass: the same points are drawn)', async () => {

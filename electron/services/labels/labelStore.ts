@@ -384,7 +384,9 @@ export class LabelStore {
         if (from.row.schemaId !== layer.row.schemaId) throw new ServiceFailure('invalid_params', `layers "${from.row.name}" and "${layer.row.name}" use different class schemas`);
         const fromUnlabeled = unlabeledCode(from.codeWidth);
         const min = cmd.minConfidence ?? 0;
-        const usable = (c: LabelChunk, i: number) => c.classes[i] !== fromUnlabeled && (!c.confidence || c.confidence[i]! >= min);
+        const only = cmd.classes ? new Set(cmd.classes) : null;
+        const usable = (c: LabelChunk, i: number) =>
+          c.classes[i] !== fromUnlabeled && (!c.confidence || c.confidence[i]! >= min) && (!only || only.has(c.classes[i]!));
         const groups = cmd.points ? explicit(cmd.points) : this.matching(from, usable);
         const src = sourceCode('predicted');
         const transform: Transform = (t, key, i) => {

@@ -174,6 +174,13 @@ describe('edits', () => {
     expect([labels.classes[1050], labels.classes[1150], labels.instances[1150], sourceName(labels.flags[1150]!)]).toEqual([0xff, 5, 9, 'predicted']);
     const predicted = store.readLabels(scanId, 'model');
     expect(predicted.confidence?.[1050]).toBe(90);
+
+    // One predicted class, scan-wide (the viewer may hold only some of its points).
+    store.applyEdit({ kind: 'assign', scanId, layer: 'model', points: range(2000, 2300), classCode: 6, confidence: 200, source: 'predicted' });
+    const oneClass = store.applyEdit({ kind: 'accept', scanId, fromLayer: 'model', classes: [2] });
+    expect(oneClass.pointCount).toBe(100);
+    labels = store.readLabels(scanId);
+    expect([labels.classes[1050], labels.classes[2100]]).toEqual([2, 0xff]);
   });
 });
 
