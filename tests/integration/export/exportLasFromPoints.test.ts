@@ -1,7 +1,7 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportScan } from '../../../electron/services/export/index';
+import { exportScan, openFileSink, type SinkOpener } from '../../../electron/services/export/index';
 import { ProjectStore } from '../../../electron/services/labels/index';
 import { demoPointScan } from '../../../electron/services/scans/demo/demoScene';
 import type { Scan } from '../../../electron/services/scans/model';
@@ -215,6 +215,29 @@ describe('LAS 1.4 point format 8 from a PLY with colour, NIR, intensity, returns
     await expect(exportScan(store, { scanId: scan.id, format: 'las', out: work.path('rich300.las') })).rejects.toThrow(/class code 300 cannot be stored in LAS/);
     store.updateClass(6, { exportCode: null });
     expect(existsSync(work.path('rich12.las')) || existsSync(work.path('rich300.las'))).toBe(false);
+    expect(work.files().filter((f) => f.includes('.partial'))).toEqual([]);
+  });
+
+  it('a full disk mid-export gives a clear error and keeps the older file', async () => {
+    const out = work.path('rich-full.las');
+    writeFileSync(out, 'previous export');
+    // Fails like a full disk once 50 kB went through (the export is ~200 kB).
+    const diskFull: SinkOpener = async (p) => {
+      const inner = await openFileSink(p);
+      let total = 0;
+      return {
+        write: async (b) => {
+          total += b.length;
+          if (total > 50_000) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          await inner.write(b);
+        },
+        writeAt: (b, at) => inner.writeAt(b, at),
+        sync: () => inner.sync(),
+        close: () => inner.close(),
+      };
+    };
+    await expect(exportScan(store, { scanId: scan.id, format: 'las', out, openSink: diskFull })).rejects.toThrow(/rich-full\.las: the disk is full/);
+    expect(readFileSync(out, 'utf8')).toBe('previous export');
     expect(work.files().filter((f) => f.includes('.partial'))).toEqual([]);
   });
 });
