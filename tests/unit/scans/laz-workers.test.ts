@@ -5,6 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../electron/services/errors';
 import { parseLasHeader } from '../../../electron/services/scans/formats/las/header';
 import { decodeChunkTable, type LazChunk } from '../../../electron/services/scans/formats/las/laz-chunk-table';
+import { LazChunkDecoder } from '../../../electron/services/scans/formats/las/laz-perf';
 import { closeLazWorkerPool, lazWorkerSettings } from '../../../electron/services/scans/formats/las/laz-worker-pool';
 import { LASZIP_RECORD_ID, LASZIP_USER_ID, parseLaszipVlr } from '../../../electron/services/scans/formats/las/laszip-vlr';
 import { LazRecordSource } from '../../../electron/services/scans/formats/las/record-source';
@@ -71,6 +72,32 @@ const edited = (bytes: Uint8Array, fn: (dv: DataView, b: Uint8Array) => void) =>
   fn(new DataView(c.buffer), c);
   return c;
 };
+
+describe('laz-perf chunk decoder', () => {
+  it("calls ChunkDecoder.getPoint's WASM entry directly (embind's wrapper only if laz-perf's layout changes)", async () => {
+    const decoder = await LazChunkDecoder.create(3, 34);
+    expect(decoder.direct).toBe(true);
+    decoder.close();
+  });
+
+  it('decodes the same records directly as through embind', async () => {
+    const laz = original('autzen/autzen_trim.laz');
+    const { header, chunks } = structure(laz, 'x');
+    const c = chunks[1]!;
+    const decoder = await LazChunkDecoder.create(header.pointFormat.id, header.recordLength);
+    const direct = new Uint8Array(c.pointCount * header.recordLength);
+    decoder.open(laz.subarray(c.offset, c.offset + c.byteLength));
+    decoder.decode(direct, 0, c.pointCount);
+    // The embind path, forced by hiding the raw entry from this decoder only.
+    const viaEmbind = new Uint8Array(direct.length);
+    Object.defineProperty(decoder, 'loaded', { value: { ...(decoder as unknown as { loaded: object }).loaded, rawGetPoint: null } });
+    expect(decoder.direct).toBe(false);
+    decoder.open(laz.subarray(c.offset, c.offset + c.byteLength));
+    decoder.decode(viaEmbind, 0, c.pointCount);
+    decoder.close();
+    expect(Buffer.compare(direct, viaEmbind)).toBe(0);
+  });
+});
 
 describe('LAZ chunks decoded on worker threads', () => {
   it.each([
