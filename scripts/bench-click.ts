@@ -2,7 +2,8 @@
  * npm run bench:click: click -> preview latency of the click engine on the 1M-point demo block with
  * the built-in segmenter (per-stage breakdown), and the SAM decoder path with a cached embedding on
  * the weight-free stand-in models (runtime + host pre/post-processing, not a real transformer).
- * Prints JSON and writes bench-output/click.json. Options: --points N --clicks N.
+ * Prints JSON and writes bench-output/click.json. Options: --points N --clicks N --threads N
+ * (render workers; 0 renders in-thread; default one per core, at most 4).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ const arg = (k: string, d: number) => {
 };
 const POINTS = arg('points', 1_000_000);
 const CLICKS = arg('clicks', 30);
+const THREADS = process.argv.includes('--threads') ? arg('threads', 0) : undefined;
 
 const pct = (v: number[], p: number) => {
   const s = [...v].sort((a, b) => a - b);
@@ -60,8 +62,9 @@ async function main() {
     const p = scene.geometry.position(id);
     if (rayClear(scene.geometry, p, [0, 0.57, 0.82], 30) || rayClear(scene.geometry, p, [0.57, 0, 0.82], 30)) clicks.push({ id, kind: o.kind });
   }
-  const engine = new ClickEngine(scene, new BuiltinSegmenter());
-  for (const c of clicks.slice(0, 3)) await engine.preview({ positives: [c.id] }); // warm-up (JIT)
+  const engine = new ClickEngine(scene, new BuiltinSegmenter(), { renderThreads: THREADS });
+  const renderMode = await engine.renderMode();
+  for (const c of clicks.slice(0, 3)) await engine.preview({ positives: [c.id] }); // warm-up (JIT, workers)
   // CPU time per click (process-wide, so worker threads count too): on a shared machine wall
   // time measures the neighbours as much as the engine.
   const runs: (StageTimings & { kind: string; labeled: number; cpu: number })[] = [];
@@ -71,6 +74,18 @@ async function main() {
     const cpu = process.cpuUsage(cpu0);
     engine.cancel(p.previewId);
     runs.push({ ...p.timings, kind: c.kind, labeled: p.ids.length, cpu: (cpu.user + cpu.system) / 1000 });
+  }
+  // A click on open ground labels most of the scan's terrain: timed on its own (warm, 3 runs).
+  const cls = attribute(scan, 'classification')!.values;
+  let groundId = 0;
+  while (!(cls[groundId] === 2 && rayClear(scene.geometry, scene.geometry.position(groundId), [0, 0, 1], 30))) groundId++;
+  const groundRuns: { total: number; cpu: number; labeled: number }[] = [];
+  for (let i = 0; i < 4; i++) {
+    const cpu0 = process.cpuUsage();
+    const p = await engine.preview({ positives: [groundId] });
+    const cpu = process.cpuUsage(cpu0);
+    engine.cancel(p.previewId);
+    if (i > 0) groundRuns.push({ total: p.timings.total, cpu: (cpu.user + cpu.system) / 1000, labeled: p.ids.length });
   }
   const stage = (k: keyof StageTimings) => ({ p50: pct(runs.map((r) => r[k]), 50), p95: pct(runs.map((r) => r[k]), 95) });
   const byKind = Object.fromEntries(['building', 'car', 'tree'].map((kind) => [kind, { p50: pct(runs.filter((r) => r.kind === kind).map((r) => r.total), 50), n: runs.filter((r) => r.kind === kind).length }]));
@@ -105,12 +120,14 @@ async function main() {
     machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
     scene: { points: POINTS, generateMs: Math.round(generateMs), prepareMs: Math.round(prepareMs), voxel: Math.round(scene.geometry.grid.cellSize * 1000) / 1000 },
     builtin: {
+      renderMode,
       clicks: runs.length,
       totalMs: stage('total'),
       cpuMs: { p50: pct(runs.map((r) => r.cpu), 50), p95: pct(runs.map((r) => r.cpu), 95) },
       stagesMs: { render: stage('render'), segment: stage('segment'), lift: stage('lift'), fuse: stage('fuse'), refine: stage('refine') },
       byKind,
       labeledP50: pct(runs.map((r) => r.labeled), 50),
+      groundClick: { totalMsP50: pct(groundRuns.map((r) => r.total), 50), cpuMsP50: pct(groundRuns.map((r) => r.cpu), 50), labeled: groundRuns[0]!.labeled },
     },
     decoderWithCachedEmbedding: decoder,
     loadavg: (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100),
