@@ -10,7 +10,7 @@ import type { PreparedScan } from './prepare';
  * typed array, 8-byte aligned. A file from another format version or for different positions is
  * rejected (null), never misread: the caller recomputes.
  */
-export const FEATURE_CACHE_VERSION = 2;
+export const FEATURE_CACHE_VERSION = 3;
 const MAGIC = 'SLPROP\0\0';
 
 type ArrayKind = 'i32' | 'u32' | 'f32' | 'u8';
