@@ -6,8 +6,13 @@ import { encodeNode } from './nodeEncoder';
 import { PoissonSampler } from './poissonSampler';
 import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, type Records } from './records';
 
-/** Runs up to this many records are Morton-sorted in one go (~1.8 MB of records: the sort stays in cache). */
-const SORT_RUN = 1 << 16;
+/**
+ * Runs up to this many records are Morton-sorted in one go; larger ones (a chunk made of one dense
+ * counting-grid cell) are first split by octant, which bounds the sort's buffers. Sorting runs of
+ * 64k records (in cache) measured no faster than one sort of a whole 262k-point chunk: the extra
+ * split pass costs what the cache saves.
+ */
+export const SORT_RUN = 1 << 20;
 
 /** One chunk being indexed: its records (reordered in place), their Morton codes, the sort's buffers. */
 interface Run {
@@ -15,6 +20,7 @@ interface Run {
   key: GridKey;
   codes: Uint32Array;
   sorter: MortonSorter;
+  maxSortRun: number;
 }
 
 export interface LodParams {
@@ -78,15 +84,15 @@ export class LodBuilder {
   /**
    * Builds the subtree of chunk `name` from its records; finished nodes go to `nodes`, the chunk
    * root stays pending. The records are reordered in place so that every node's points are a
-   * contiguous run in Morton order: large runs are first split by octant (a stable counting sort,
-   * one sequential pass), and runs of at most SORT_RUN records are Morton-sorted, a sort whose
-   * buffers stay in cache. Both keep ties in arrival order, so the result is the same as one sort
-   * of the whole chunk. A sorter may be passed in to reuse its buffers across chunks.
+   * contiguous run in Morton order: runs of more than `maxSortRun` records are first split by
+   * octant (a stable counting sort), runs of at most that many are Morton-sorted. Both keep ties in
+   * arrival order, so the result is the same as one sort of the whole chunk. A sorter may be passed
+   * in to reuse its buffers across chunks.
    */
-  indexChunk(records: Records, name: string, sorter = new MortonSorter()): PendingNode {
+  indexChunk(records: Records, name: string, sorter = new MortonSorter(), maxSortRun = SORT_RUN): PendingNode {
     this.arena?.reset();
     const level = name.length - 1;
-    const run: Run = { records, key: new GridKey(this.params.cube), codes: sorter.codesFor(records.count), sorter };
+    const run: Run = { records, key: new GridKey(this.params.cube), codes: sorter.codesFor(records.count), sorter, maxSortRun };
     const root = this.build(run, 0, records.count, name, level, false);
     return { name, level, childMask: root.childMask, records: compact(records, root.points) };
   }
@@ -101,7 +107,7 @@ export class LodBuilder {
   ): { points: Uint32Array; childMask: number } {
     const n = to - from;
     const leaf = n <= this.params.maxLeafPoints || level >= this.params.maxLevel;
-    if (!sorted && (leaf || n <= SORT_RUN || level >= SORTED_LEVELS)) {
+    if (!sorted && (leaf || n <= run.maxSortRun || level >= SORTED_LEVELS)) {
       run.sorter.sortRun(run.records, from, to, run.key, run.codes);
       sorted = true;
     }

@@ -23,7 +23,6 @@ function mortonCode(key: GridKey, r: Records, i: number): number {
 
 describe('LodBuilder.indexChunk', () => {
   it('builds the same nodes from a chunk in arrival order (split by octant, then sorted in runs) as from the chunk sorted up front', () => {
-    // 150k points: more than one sort run, so the large-run octant split is exercised.
     const scan = demoPointScan({ seed: 9, points: 150_000 });
     const sources = pickAttributeSources(scan.attributes);
     const n = scan.pointCount;
@@ -54,7 +53,8 @@ describe('LodBuilder.indexChunk', () => {
     };
     const a = new LodBuilder(params);
     const b = new LodBuilder(params);
-    const rootA = a.indexChunk(arrival, 'r');
+    // Runs of at most 16k records: the octant split of larger runs is exercised too.
+    const rootA = a.indexChunk(arrival, 'r', undefined, 1 << 14);
     const rootB = b.indexChunk(presorted, 'r');
     expect(a.nodes.length).toBeGreaterThan(20);
     const blobs = (builder: LodBuilder) => new Map(builder.nodes.map((node) => [node.name, Buffer.from(node.blob).toString('base64')]));
