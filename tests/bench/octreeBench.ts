@@ -2,7 +2,7 @@
  * Octree build benchmark: `npm run bench:octree [-- --points N --budget MIB]` (scripts/bench-octree.mjs
  * bundles this file and the octree worker as a build would, so worker start-up is not tsx's).
  *
- * `--modes memory,single` runs only those modes (default: all three).
+ * `--modes memory,single` runs only those modes (default: all four).
  *
  * Generates the demo scene (default 10M points) into a raw columnar file in a temp folder (never
  * committed), then builds its octree in two fresh child processes so each peak RSS is its own:
@@ -11,7 +11,9 @@
  *  - stream: buildOctree(reader) over the file with a memory budget below the scan's size, so
  *    pass 2 spills to disk — the out-of-core path;
  *  - single: as memory, but indexed on the calling thread (threads: 0): one core's throughput
- *    without our own threads competing for the two cores.
+ *    without our own threads competing for the two cores;
+ *  - oneWorker: as memory, with one indexing worker (threads: 1): the gather on the calling thread
+ *    overlaps one worker's indexing.
  * Prints JSON (the driver also writes it to bench-output/octree.json). The build machine is shared, so CPU time is
  * reported next to wall time: points per CPU-second is the per-core figure that load does not skew.
  */
@@ -172,7 +174,7 @@ function openRaw(file: string): ScanReader {
   };
 }
 
-const ALL_MODES = ['memory', 'stream', 'single'] as const;
+const ALL_MODES = ['memory', 'stream', 'single', 'oneWorker'] as const;
 type Mode = (typeof ALL_MODES)[number];
 
 async function child(mode: Mode, file: string, out: string, budgetMiB: number) {
@@ -183,7 +185,7 @@ async function child(mode: Mode, file: string, out: string, budgetMiB: number) {
   const result = await buildOctree(
     input,
     join(out, `octree-${mode}`),
-    mode === 'stream' ? { memoryBudgetBytes: budgetMiB * 1024 * 1024 } : mode === 'single' ? { threads: 0 } : {},
+    mode === 'stream' ? { memoryBudgetBytes: budgetMiB * 1024 * 1024 } : mode === 'single' ? { threads: 0 } : mode === 'oneWorker' ? { threads: 1 } : {},
   );
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
