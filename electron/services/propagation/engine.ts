@@ -6,7 +6,7 @@ import { prepareScan, type PrepareOptions, type PreparedScan } from './prepare';
 import { propagate, type PropagationResult } from './propagate';
 import type { WorkerFailure, WorkerRequest, WorkerResponse, WorkerSuccess } from './protocol';
 import type { SmoothingOptions } from './smoothing';
-import { startNamedWorker } from './workerEntry';
+import { moduleDir, spawnNamedWorker } from '../workers/workerLauncher';
 
 const START_TIMEOUT_MS = 30_000;
 
@@ -43,7 +43,7 @@ export class PropagationEngine {
       return engine;
     }
     try {
-      const w = startNamedWorker('propagationWorker');
+      const w = spawnNamedWorker(moduleDir(import.meta.url as string | undefined), 'propagationWorker');
       if (!w) {
         engine.mode = 'in-thread (no worker entry found)';
         return engine;

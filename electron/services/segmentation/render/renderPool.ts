@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { moduleDir, startReadyWorker } from '../../workers/workerLauncher';
 import type { SceneGeometry } from '../scene/sceneGeometry';
 import type { RenderRequest, RenderResponse } from './renderWorker';
 import { sharedSceneData } from './sharedScene';
@@ -31,52 +28,8 @@ export const defaultRenderThreads = (): number => Math.min(4, availableParalleli
 const WORKER_NAME = 'renderWorker';
 const START_TIMEOUT_MS = 30_000;
 
-function here(): string {
-  return dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url));
-}
-
-function spawnWorker(): Worker | null {
-  const dir = here();
-  for (const candidate of [join(dir, '..', 'workers'), join(dir, 'workers'), dir]) {
-    const file = join(candidate, `${WORKER_NAME}.js`);
-    if (existsSync(file)) return new Worker(file);
-  }
-  const source = join(dir, `${WORKER_NAME}.ts`);
-  if (!existsSync(source)) return null;
-  let tsxApi: string;
-  try {
-    tsxApi = join(dirname(createRequire(join(dir, 'x.js')).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs');
-  } catch {
-    return null; // tsx is a devDependency: a packaged app uses the built worker
-  }
-  if (!existsSync(tsxApi)) return null;
-  const api = JSON.stringify(pathToFileURL(tsxApi).href);
-  const entry = JSON.stringify(pathToFileURL(source).href);
-  return new Worker(`import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true });
-}
-
-function startWorker(): Promise<Worker | null> {
-  let worker: Worker | null;
-  try {
-    worker = spawnWorker();
-  } catch {
-    return Promise.resolve(null);
-  }
-  if (!worker) return Promise.resolve(null);
-  const w = worker;
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      w.off('error', onFail).off('exit', onFail).off('message', onMessage);
-      if (!ok) void w.terminate();
-      resolve(ok ? w : null);
-    };
-    const onFail = () => done(false);
-    const onMessage = (m: { ready?: boolean }) => done(m.ready === true);
-    const timer = setTimeout(onFail, START_TIMEOUT_MS);
-    w.on('error', onFail).on('exit', onFail).on('message', onMessage);
-  });
-}
+/** A started worker, or null (the caller then works in-thread). */
+const startWorker = (): Promise<Worker | null> => startReadyWorker(moduleDir(import.meta.url as string | undefined), WORKER_NAME, START_TIMEOUT_MS);
 
 interface Task {
   id: number;

@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { moduleDir, startReadyWorker } from '../../../workers/workerLauncher';
 import type { LazChunkJob, LazChunkOutcome } from './laz-chunk-job';
 
 /**
@@ -27,55 +24,8 @@ export const lazWorkerSettings = {
 const WORKER_NAME = 'lazChunkWorker';
 const START_TIMEOUT_MS = 30_000;
 
-function here(): string {
-  // import.meta.url first: see thisFile() in laz-perf.ts.
-  const url = import.meta.url as string | undefined;
-  return dirname(url ? fileURLToPath(url) : __filename);
-}
-
-function spawnWorker(): Worker | null {
-  const dir = here();
-  for (const candidate of [join(dir, '..', 'workers'), join(dir, 'workers'), dir]) {
-    const file = join(candidate, `${WORKER_NAME}.js`);
-    if (existsSync(file)) return new Worker(file);
-  }
-  const source = join(dir, `${WORKER_NAME}.ts`);
-  if (!existsSync(source)) return null;
-  let tsxApi: string;
-  try {
-    tsxApi = join(dirname(createRequire(join(dir, 'x.js')).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs');
-  } catch {
-    return null; // tsx is a devDependency: a packaged app uses the built worker
-  }
-  if (!existsSync(tsxApi)) return null;
-  const api = JSON.stringify(pathToFileURL(tsxApi).href);
-  const entry = JSON.stringify(pathToFileURL(source).href);
-  return new Worker(`import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true });
-}
-
-/** A started worker, or null (with the reason logged nowhere: the caller decodes in-thread). */
-function startWorker(): Promise<Worker | null> {
-  let worker: Worker | null;
-  try {
-    worker = spawnWorker();
-  } catch {
-    return Promise.resolve(null);
-  }
-  if (!worker) return Promise.resolve(null);
-  const w = worker;
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      w.off('error', onFail).off('exit', onFail).off('message', onMessage);
-      if (!ok) void w.terminate();
-      resolve(ok ? w : null);
-    };
-    const onFail = () => done(false);
-    const onMessage = (m: { ready?: boolean }) => done(m.ready === true);
-    const timer = setTimeout(onFail, START_TIMEOUT_MS);
-    w.on('error', onFail).on('exit', onFail).on('message', onMessage);
-  });
-}
+/** A started worker, or null (the caller then works in-thread). */
+const startWorker = (): Promise<Worker | null> => startReadyWorker(moduleDir(import.meta.url as string | undefined), WORKER_NAME, START_TIMEOUT_MS);
 
 interface Task {
   job: LazChunkJob;
