@@ -1,6 +1,7 @@
 import { parseArgs, UsageError } from './args';
 import { EXIT, type CliIO } from './command';
 import { commands } from './commands/index';
+import { ServiceFailure } from '../../common/result';
 import { BadInputError } from '../services/errors';
 import { APP_VERSION } from '../services/version';
 
@@ -50,6 +51,12 @@ export async function runCli(argv: string[], io: CliIO = stdio): Promise<number>
     if (e instanceof BadInputError) {
       io.err(`scanlabel ${cmd.name}: ${e.message}`);
       return EXIT.badInput;
+    }
+    // A service's expected failure (a project open elsewhere, an unknown scan) reads as its message;
+    // anything else is a bug and keeps its stack.
+    if (e instanceof ServiceFailure) {
+      io.err(`scanlabel ${cmd.name}: ${e.message}`);
+      return EXIT.failure;
     }
     io.err(`scanlabel ${cmd.name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return EXIT.failure;

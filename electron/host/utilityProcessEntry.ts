@@ -1,4 +1,5 @@
-import { createCore, type Core } from '../services/core/core';
+import type { Core } from '../services/core/core';
+import { createHostCore } from './demoProject';
 
 /**
  * Entry of the core when it runs inside Electron as a utilityProcess (dist/core/coreProcess.cjs).
@@ -26,7 +27,8 @@ let core: Core | null = null;
 port.on('message', async ({ data }) => {
   const msg = data as CoreProcessMessage;
   if (msg.kind === 'init') {
-    core = createCore({ host: 'electron', projectDir: msg.projectDir, settingsDir: msg.settingsDir });
+    // Started without a project, the demo opens in a project of its own so it can be labeled at once.
+    core = createHostCore({ host: 'electron', projectDir: msg.projectDir, settingsDir: msg.settingsDir }, (note) => process.stderr.write(`${note}\n`));
     core.onEvent((event) => port.postMessage(event));
     return;
   }

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { intOption, option, UsageError } from '../args';
 import { EXIT, type CliCommand } from '../command';
-import { createCore } from '../../services/core/core';
 import { startHostServer } from '../../host/httpServer';
 import { packageRoot } from '../../host/packageRoot';
+import { createHostCore } from '../../host/demoProject';
 import { defaultSettingsDir } from '../../host/settingsDir';
 
 export const serveCommand: CliCommand = {
@@ -23,12 +23,16 @@ export const serveCommand: CliCommand = {
       io.err(`scanlabel serve: the renderer is not built (${rendererDir}/index.html missing). Run "npm run build" first.`);
       return EXIT.failure;
     }
-    const core = createCore({
-      host: 'http',
-      projectDir: projectDir === null ? null : path.resolve(projectDir),
-      demo: args.flags.has('no-demo') ? false : { seed: 1, points: demoPoints },
-      settingsDir: defaultSettingsDir(),
-    });
+    // Without --project the demo opens in a project of its own, so it can be labeled (and is saved) at once.
+    const core = createHostCore(
+      {
+        host: 'http',
+        projectDir: projectDir === null ? null : path.resolve(projectDir),
+        demo: args.flags.has('no-demo') ? false : { seed: 1, points: demoPoints },
+        settingsDir: defaultSettingsDir(),
+      },
+      (note) => io.err(note),
+    );
     const server = await startHostServer({ core, port, rendererDir });
     io.out(`ScanLabel is running at ${server.url}`);
     io.out('Open that URL in a browser (the token in it is required). Press Ctrl+C to stop.');
