@@ -1,6 +1,7 @@
 import { resizeCamera, type Camera, type Vec3 } from '../../../common/geometry/camera';
 import { ServiceFailure } from '../../../common/result';
 import { liftMask } from './lift/lift';
+import { splitCrowns } from './lift/crowns';
 import { DEFAULT_REFINE, refine, type RefineOptions } from './lift/refine';
 import { refineMesh } from './lift/refineMesh';
 import { objectRadius } from './lift/extent';
@@ -180,7 +181,7 @@ export class ClickEngine {
   async preview(input: ClickInput): Promise<Preview> {
     const t0 = performance.now();
     const anchors = this.anchorsOf(input);
-    const positives = anchors.filter((a) => a.positive);
+    let positives = anchors.filter((a) => a.positive);
     if (positives.length === 0 && !input.box) throw new ServiceFailure('invalid_params', 'a click set needs a positive click or a box');
     if (input.box && !input.camera) throw new ServiceFailure('invalid_params', 'a box needs the camera it was drawn in');
     const timings: StageTimings = { render: 0, segment: 0, lift: 0, fuse: 0, refine: 0, total: 0 };
@@ -194,7 +195,7 @@ export class ClickEngine {
     const pool = await this.pool;
     // With two or more workers, views render side by side; on one thread they run one after another.
     const parallel = pool !== null && pool.threads > 1;
-    const jobAnchors = anchors.map((a) => ({ position: a.position, positive: a.positive, heightAboveGround: anchorHeight(g, a.id, tol) }));
+    let jobAnchors = anchors.map((a) => ({ position: a.position, positive: a.positive, heightAboveGround: anchorHeight(g, a.id, tol) }));
     const job = (camera: Camera, radius: number, cullCenter: Vec3 | null, box?: ViewJob['box'], pointBudget = plan.pointBudget): ViewJob => ({
       camera,
       cull: cullCenter ? { center: cullCenter, radius: radius * 1.3 } : null,
@@ -234,6 +235,17 @@ export class ClickEngine {
       const box = input.box && { x0: input.box.x0 * s, y0: input.box.y0 * s, x1: input.box.x1 * s, y1: input.box.y1 * s };
       userView = start(job(scaled, plan.radius, null, box), plan.radius);
       if (!parallel) await userView;
+    }
+    // A box without a click: the user view's mask (seeded from the box) names the object, and its
+    // most interior visible point stands in for the click in the object views and refinement.
+    if (positives.length === 0 && userView) {
+      const v = await userView;
+      const id = v.report.used ? interiorElement(v.view, v.mask) : -1;
+      if (id >= 0) {
+        const seed: ClickAnchor = { id, position: g.position(id), positive: true };
+        positives = [seed];
+        jobAnchors = [...jobAnchors, { position: seed.position, positive: true, heightAboveGround: anchorHeight(g, id, tol) }];
+      }
     }
     let objectViews: Promise<ViewResult>[] = [];
     if (positives.length > 0) {
@@ -284,7 +296,9 @@ export class ClickEngine {
       negatives: anchors.filter((a) => !a.positive).map((a) => a.id),
     };
     const refined = this.scene.kind === 'mesh' ? refineMesh(this.scene.mesh, g, votes, refineOptions) : refine(g, votes, refineOptions);
-    const { ids, confidence } = withAnchors(refined.ids, refined.confidence, positives.map((a) => a.id));
+    // A closed canopy lifts as one mass: keep the clicked crowns (lift/crowns.ts).
+    const kept = this.scene.kind === 'points' ? splitCrowns(g, refined.ids, refined.confidence, refineOptions) : refined;
+    const { ids, confidence } = withAnchors(kept.ids, kept.confidence, positives.map((a) => a.id));
     timings.refine = performance.now() - t;
     timings.total = performance.now() - t0;
     const previewId = `p${this.nextId++}`;
@@ -330,6 +344,40 @@ export class ClickEngine {
   cancel(previewId: string): boolean {
     return this.previews.delete(previewId);
   }
+}
+
+/**
+ * The element drawn at the mask pixel farthest from the mask's border (two-pass chamfer distance),
+ * or -1 for an empty mask: the point (or face) most surely inside the object.
+ */
+export function interiorElement(view: RenderedView, mask: Uint8Array): number {
+  const W = view.width;
+  const H = view.height;
+  const d = new Float32Array(W * H);
+  for (let p = 0; p < W * H; p++) d[p] = mask[p] && view.id[p]! >= 0 ? Infinity : 0;
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const p = y * W + x;
+      if (d[p] === 0) continue;
+      const up = y > 0 ? d[p - W]! : 0;
+      const left = x > 0 ? d[p - 1]! : 0;
+      d[p] = Math.min(d[p]!, up + 1, left + 1);
+    }
+  let best = -1;
+  let bestD = 0;
+  for (let y = H - 1; y >= 0; y--)
+    for (let x = W - 1; x >= 0; x--) {
+      const p = y * W + x;
+      if (d[p] === 0) continue;
+      const down = y < H - 1 ? d[p + W]! : 0;
+      const right = x < W - 1 ? d[p + 1]! : 0;
+      d[p] = Math.min(d[p]!, down + 1, right + 1);
+      if (d[p]! > bestD) {
+        bestD = d[p]!;
+        best = p;
+      }
+    }
+  return best >= 0 ? view.id[best]! : -1;
 }
 
 /** The clicked elements are labelled by definition, whatever the masks said. */

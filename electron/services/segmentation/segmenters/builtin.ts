@@ -70,7 +70,7 @@ export function segmentGeometric(view: RenderedView, prompts: Prompts, options: 
   }
   const box = prompts.box;
   if (box && !seeds.some((s) => s.owner === 1)) {
-    const p = snapToValid(view, (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, Math.max(4, Math.abs(box.x1 - box.x0) / 4));
+    const p = boxSeed(view, box, points, tol);
     const h = p >= 0 ? view.hag[p]! : NaN;
     if (p >= 0) seeds.push({ pixel: p, owner: 1, ground: Number.isNaN(h) ? null : h < tol });
   }
@@ -197,6 +197,92 @@ function edgeCost(
   const cd = Math.sqrt(cr * cr + cg * cg + cb * cb) / 441.7;
   if (cd > 0.15) cost += cd - 0.15;
   return cost;
+}
+
+/** Off-ground pixels needed in a box (share of its drawn pixels) before it is taken to frame an object rather than terrain. */
+const BOX_OBJECT_SHARE = 0.1;
+
+/**
+ * Seed pixel of a box drawn without a click: the box frames one object, so the seed goes to the
+ * dominant surface in it, not to whatever lies under its centre (the ground between a car's
+ * wheels, a courtyard inside a building's outline). Off-ground pixels of the box are split into
+ * depth-continuous regions (the segmenter's own edge test, creases allowed); each region scores
+ * its pixels weighted towards the box centre (a box is drawn around its object, neighbours reach
+ * in at the edges); the seed is the best region's pixel nearest the centre. A box over terrain
+ * only (few off-ground pixels) seeds on the drawn pixel nearest its centre.
+ */
+export function boxSeed(view: RenderedView, box: NonNullable<Prompts['box']>, points: Float32Array, tol: number): number {
+  const W = view.width;
+  const H = view.height;
+  const x0 = Math.max(0, Math.floor(Math.min(box.x0, box.x1)));
+  const x1 = Math.min(W - 1, Math.ceil(Math.max(box.x0, box.x1)) - 1);
+  const y0 = Math.max(0, Math.floor(Math.min(box.y0, box.y1)));
+  const y1 = Math.min(H - 1, Math.ceil(Math.max(box.y0, box.y1)) - 1);
+  const cx = (box.x0 + box.x1) / 2;
+  const cy = (box.y0 + box.y1) / 2;
+  const hx = Math.max(1, Math.abs(box.x1 - box.x0) / 2);
+  const hy = Math.max(1, Math.abs(box.y1 - box.y0) / 2);
+  if (x0 > x1 || y0 > y1) return -1;
+  const inBox = (p: number) => {
+    const x = p % W;
+    const y = (p - x) / W;
+    return x >= x0 && x <= x1 && y >= y0 && y <= y1;
+  };
+  const drawn = (p: number) => Number.isFinite(view.depth[p]!);
+  const object = (p: number) => drawn(p) && !(view.hag[p]! < tol);
+  let drawnCount = 0;
+  let objectCount = 0;
+  for (let y = y0; y <= y1; y++)
+    for (let x = x0; x <= x1; x++) {
+      const p = y * W + x;
+      if (drawn(p)) drawnCount++;
+      if (object(p)) objectCount++;
+    }
+  if (drawnCount === 0) return -1;
+  if (objectCount < BOX_OBJECT_SHARE * drawnCount) return snapToValid(view, cx, cy, Math.hypot(hx, hy));
+
+  const region = new Int32Array(W * H).fill(-1);
+  const stack: number[] = [];
+  let best = -1;
+  let bestScore = -Infinity;
+  let bestD = Infinity;
+  let regions = 0;
+  for (let y = y0; y <= y1; y++)
+    for (let x = x0; x <= x1; x++) {
+      const start = y * W + x;
+      if (region[start] !== -1 || !object(start)) continue;
+      const r = regions++;
+      region[start] = r;
+      stack.push(start);
+      let score = 0;
+      let seed = start;
+      let seedD = Infinity;
+      while (stack.length > 0) {
+        const p = stack.pop()!;
+        const px = p % W;
+        const py = (p - px) / W;
+        const u = (px + 0.5 - cx) / hx;
+        const v = (py + 0.5 - cy) / hy;
+        const d = u * u + v * v;
+        score += Math.max(0, 1 - 0.5 * d);
+        if (d < seedD) {
+          seedD = d;
+          seed = p;
+        }
+        for (const q of [px + 1 <= x1 ? p + 1 : -1, px - 1 >= x0 ? p - 1 : -1, py + 1 <= y1 ? p + W : -1, py - 1 >= y0 ? p - W : -1]) {
+          if (q < 0 || region[q] !== -1 || !object(q) || !inBox(q)) continue;
+          if (edgeCost(p, q, points, view.normal, view.rgb, view.spacing, view.depth, view.camera.fx) === Infinity) continue;
+          region[q] = r;
+          stack.push(q);
+        }
+      }
+      if (score > bestScore || (score === bestScore && seedD < bestD)) {
+        bestScore = score;
+        best = seed;
+        bestD = seedD;
+      }
+    }
+  return best;
 }
 
 /** World point per valid pixel (camera-frame depth unprojected through the pixel centre). */
