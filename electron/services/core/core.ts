@@ -17,6 +17,7 @@ import { importIntoProject } from './importIntoProject';
 import { faceCountOf, meshScanView, readMeshBlob, type MeshLabelSource } from './meshBlobs';
 import { OctreeBlobs } from './octreeBlobs';
 import { selectPolygon } from './selectPolygon';
+import { SelectionOctrees } from './selectionOctrees';
 import { SelectionCache } from './selectionCache';
 import { projectHandlers } from './projectHandlers';
 import { PropagationService } from './propagationService';
@@ -66,6 +67,7 @@ export function createCore(options: CoreOptions): Core {
   const selections = new SelectionCache();
   const recent = new RecentProjects(options.settingsDir ? path.join(options.settingsDir, 'recent-projects.json') : null);
   const listeners = new Set<(event: RpcEvent) => void>();
+  const selectionOctrees = new SelectionOctrees();
   const octrees = new OctreeBlobs(() => {
     const project = session.current;
     return project
@@ -81,7 +83,10 @@ export function createCore(options: CoreOptions): Core {
     if (topic === 'labels.changed') {
       const p = payload as EventPayload<'labels.changed'>;
       octrees.invalidate(p.scanId, p.layer);
-    } else if (topic === 'project.changed') octrees.close();
+    } else if (topic === 'project.changed') {
+      octrees.close();
+      selectionOctrees.drop();
+    }
     for (const l of listeners) l({ kind: 'event', topic, payload });
   };
   jobs.onChange((job) => emit('job.progress', job));
@@ -200,13 +205,15 @@ export function createCore(options: CoreOptions): Core {
       const octree = view.inProject ? octrees.view(scanId) : undefined;
       return octree ? { ...view, octree } : view;
     },
-    'scans.selectPolygon': ({ scanId, camera, polygon, filter, withIds }) => {
+    'scans.selectPolygon': async ({ scanId, camera, polygon, filter, withIds }) => {
       const project = session.current;
       const has = (layer: string) => !!project && inProject(scanId) && project.listLayers(scanId).some((l) => l.name === layer);
+      const { positions } = scans.get(scanId);
+      const octree = project && inProject(scanId) ? await selectionOctrees.get(project.dir, scanId) : null;
       return idSet(
         selections,
         scanId,
-        selectPolygon(scans.get(scanId).positions, camera, polygon, filter ?? {}, {
+        await selectPolygon({ positions, octree }, camera, polygon, filter ?? {}, {
           user: () => (has('user') ? project!.readLabels(scanId, 'user') : null),
           predicted: () => (has('predicted') ? project!.readLabels(scanId, 'predicted') : null),
         }),
@@ -340,6 +347,7 @@ export function createCore(options: CoreOptions): Core {
       disposeClicks();
       await propagation.close();
       octrees.close();
+      selectionOctrees.drop();
       session.close();
     },
   };

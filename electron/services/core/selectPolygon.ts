@@ -1,63 +1,56 @@
-import type { SelectPolygonParams } from '../../../common/contracts/scans';
-import { project, type Camera } from '../../../common/geometry/camera';
-import { insidePolygon, polygonBounds } from '../../../common/geometry/polygon';
-import { unlabeledCode } from '../labels/flags';
-import type { LayerLabels } from '../labels/labelStore';
-
-type Filter = NonNullable<SelectPolygonParams['filter']>;
+import type { Camera } from '../../../common/geometry/camera';
+import type { OctreeStore } from '../octree/octreeStore';
+import { selectPolygonInOctree } from './octreeSelection';
+import { ScreenPolygon } from './screenPolygon';
+import { visibilityTests, type SelectionFilter, type SelectionLayers } from './selectionFilter';
 
 /**
- * Every point of a scan whose projection falls inside a screen polygon (through the whole depth),
- * skipping points the viewer hides (height slice, clipping box, hidden or non-isolated classes, labeled points in
- * the "unlabeled" mode). Runs over the in-memory scan, so an LOD view selects what it does not draw.
- * Ids are ascending.
+ * Every point of a scan whose projection falls inside a screen polygon (through the whole depth in
+ * front of the camera's near plane), skipping points the viewer hides (height slice, clipping box,
+ * hidden or non-isolated classes, labeled points in the "unlabeled" mode), so an LOD view selects what
+ * it does not draw. Culls through the scan's LOD octree when it has one (`octree`), else tests every
+ * point of the in-memory scan. Ids are ascending.
  */
 export function selectPolygon(
+  scan: { positions: Float32Array; octree?: OctreeStore | null },
+  camera: Camera,
+  polygon: readonly (readonly [number, number])[],
+  filter: SelectionFilter,
+  layers: SelectionLayers,
+): Promise<Uint32Array> {
+  const octree = scan.octree;
+  // An octree of another point count is stale (the scan was replaced): the in-memory scan is the truth.
+  if (octree && octree.hierarchy.pointCount === scan.positions.length / 3) {
+    return selectPolygonInOctree(octree, camera, polygon, filter, layers);
+  }
+  return Promise.resolve(selectPolygonFullScan(scan.positions, camera, polygon, filter, layers));
+}
+
+/** The same selection by testing every point (scans without an octree, e.g. the demo). */
+export function selectPolygonFullScan(
   positions: Float32Array,
   camera: Camera,
   polygon: readonly (readonly [number, number])[],
-  filter: Filter,
-  layers: { user: () => LayerLabels | null; predicted: () => LayerLabels | null },
+  filter: SelectionFilter,
+  layers: SelectionLayers,
 ): Uint32Array {
-  const [minX, minY, maxX, maxY] = polygonBounds(polygon);
-  const needUser = filter.unlabeledOnly || (filter.hiddenClasses?.length ?? 0) > 0 || filter.isolate !== undefined;
-  const user = needUser ? layers.user() : null;
-  const predicted = filter.isolate !== undefined ? layers.predicted() : null;
-  const noneUser = user ? unlabeledCode(user.classes instanceof Uint8Array ? 1 : 2) : -1;
-  const nonePred = predicted ? unlabeledCode(predicted.classes instanceof Uint8Array ? 1 : 2) : -1;
-  const hidden = new Set(filter.hiddenClasses ?? []);
-  const slice = filter.heightSlice;
-  const clip = filter.clipBox;
-  const visible = (i: number): boolean => {
-    if (slice) {
-      const z = positions[i * 3 + 2]!;
-      if (z < slice[0] || z > slice[1]) return false;
-    }
-    if (clip)
-      for (let k = 0; k < 3; k++) {
-        const v = positions[i * 3 + k]!;
-        if (v < clip.min[k]! || v > clip.max[k]!) return false;
-      }
-    if (!user) return true;
-    const label = user.classes[i]!;
-    if (filter.unlabeledOnly && label !== noneUser) return false;
-    if (hidden.size > 0 && label !== noneUser && hidden.has(label)) return false;
-    if (filter.isolate !== undefined) {
-      const shown = label !== noneUser ? label : predicted && predicted.classes[i] !== nonePred ? predicted.classes[i]! : -1;
-      if (shown !== filter.isolate) return false;
-    }
-    return true;
-  };
-  const out: number[] = [];
-  const p: [number, number, number] = [0, 0, 0];
+  const screen = new ScreenPolygon(camera, polygon);
+  const { shownAt, shownLabel } = visibilityTests(filter, layers);
+  let out = new Uint32Array(1024);
+  let count = 0;
   for (let i = 0, n = positions.length / 3; i < n; i++) {
-    p[0] = positions[i * 3]!;
-    p[1] = positions[i * 3 + 1]!;
-    p[2] = positions[i * 3 + 2]!;
-    const q = project(camera, p);
-    if (!q || q.u < minX || q.u > maxX || q.v < minY || q.v > maxY) continue;
-    if (!insidePolygon(polygon, q.u, q.v) || !visible(i)) continue;
-    out.push(i);
+    const x = positions[i * 3]!;
+    const y = positions[i * 3 + 1]!;
+    const z = positions[i * 3 + 2]!;
+    if (!screen.contains(x, y, z)) continue;
+    if (shownAt && !shownAt(x, y, z)) continue;
+    if (shownLabel && !shownLabel(i)) continue;
+    if (count === out.length) {
+      const grown = new Uint32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[count++] = i;
   }
-  return Uint32Array.from(out);
+  return out.slice(0, count);
 }
