@@ -5,8 +5,11 @@
 // Writes bench-output/import.json and bench-output/import.md (the table for docs/benchmarks.md).
 // Generated files go to a temp folder (os.tmpdir()) that is removed afterwards.
 //
-//   npm run bench:import [-- --large] [-- --points N] [-- --only las,ply]
+//   npm run bench:import [-- --large] [-- --points N] [-- --only las,ply] [-- --threads N]
 //
+// --threads N sets the decode pool's worker threads (LAZ chunks, large LAS files; 0 = everything on
+// the calling thread) for interleaved before/after runs. Rows of files decoded on workers report the
+// workers' utilisation: their summed busy time over wall time x workers, in the best run.
 // --large adds a 100 M point LAS (3.4 GB, skipped when the temp disk has less than twice that free).
 // Internal: --memory FILE runs one readScan in this process (started by the parent with --expose-gc).
 import { spawnSync } from 'node:child_process';
@@ -15,6 +18,7 @@ import { open } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeWorkerSettings, runningDecodePool } from '../electron/services/scans/formats/stream/decode-pool';
 import { openScan, readScan } from '../electron/services/scans/read';
 import { writeE57 } from '../tests/integration/scans/e57/e57Writer';
 
@@ -34,6 +38,9 @@ const MIN_RUNS = 3;
 const MAX_RUNS = 40;
 
 // ---------------------------------------------------------------- in-memory readScan (child mode)
+
+const threadsFlag = flag('--threads');
+if (threadsFlag !== undefined) decodeWorkerSettings.threads = Number(threadsFlag);
 
 if (argv[0] === '--memory') {
   const file = argv[1]!;
@@ -323,7 +330,14 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-async function decodeOnce(file: string): Promise<{ points: number; seconds: number; cpu: number; format: string }> {
+/** The decode pool's summed worker busy time so far (0 before it starts; a restarted pool counts from 0 again). */
+function poolBusy(): { busyMs: number; size: number } {
+  const pool = runningDecodePool();
+  return { busyMs: pool?.stats.busyMs ?? 0, size: pool?.size ?? 0 };
+}
+
+async function decodeOnce(file: string): Promise<{ points: number; seconds: number; cpu: number; format: string; utilisation: number | null }> {
+  const busy = poolBusy();
   const cpu = cpuSeconds();
   const t = process.hrtime.bigint();
   const reader = await openScan(file);
@@ -333,7 +347,11 @@ async function decodeOnce(file: string): Promise<{ points: number; seconds: numb
   } finally {
     await reader.close();
   }
-  return { points, seconds: Number(process.hrtime.bigint() - t) / 1e9, cpu: cpuSeconds() - cpu, format: reader.info.format };
+  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  const after = poolBusy();
+  const busyMs = after.busyMs - (after.busyMs >= busy.busyMs ? busy.busyMs : 0);
+  const utilisation = busyMs > 0 && after.size > 0 ? busyMs / 1000 / (seconds * after.size) : null;
+  return { points, seconds, cpu: cpuSeconds() - cpu, format: reader.info.format, utilisation };
 }
 
 /** Sequential read of the whole file into one reused buffer of `chunkBytes`. */
@@ -363,6 +381,7 @@ async function measure(c: Case): Promise<Record<string, unknown>> {
   let bestRaw = Infinity;
   let bestCpu = Infinity;
   let bestRawCpu = Infinity;
+  let bestUtilisation: number | null = null;
   let runs = 0;
   const until = performance.now() + RUN_SECONDS * 1000;
   while (runs < MIN_RUNS || (runs < MAX_RUNS && performance.now() < until)) {
@@ -370,6 +389,7 @@ async function measure(c: Case): Promise<Record<string, unknown>> {
     bestRaw = Math.min(bestRaw, raw.seconds);
     bestRawCpu = Math.min(bestRawCpu, raw.cpu);
     const run = await decodeOnce(c.file);
+    if (run.seconds < best) bestUtilisation = run.utilisation;
     best = Math.min(best, run.seconds);
     bestCpu = Math.min(bestCpu, run.cpu);
     runs++;
@@ -391,17 +411,19 @@ async function measure(c: Case): Promise<Record<string, unknown>> {
     cpuSeconds: +bestCpu.toFixed(4),
     mpointsPerCpuSecond: +(warm.points / bestCpu / 1e6).toFixed(2),
     rawReadCpuSeconds: +bestRawCpu.toFixed(4),
+    /** Decode workers' busy time / (wall x workers) in the best run; null when nothing ran on workers. */
+    workerUtilisation: bestUtilisation === null ? null : +bestUtilisation.toFixed(2),
     /** This process's peak so far (streaming keeps memory bounded, so a large case's own peak shows here). */
     processPeakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
   process.stderr.write(
-    `${row.case}: ${row.points} pts, ${row.mpointsPerSecond} M pts/s, ${row.ratioToRawRead}x raw read, ${row.mpointsPerCpuSecond} M pts/CPU-s (best of ${runs})\n`,
+    `${row.case}: ${row.points} pts, ${row.mpointsPerSecond} M pts/s, ${row.ratioToRawRead}x raw read, ${row.mpointsPerCpuSecond} M pts/CPU-s${row.workerUtilisation === null ? '' : `, workers ${Math.round(row.workerUtilisation * 100)}% busy`} (best of ${runs})\n`,
   );
   return row;
 }
 
 function memory(file: string): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--memory', file], {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--memory', file, '--threads', String(decodeWorkerSettings.threads)], {
     cwd: repo,
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -484,6 +506,7 @@ try {
       loadavgAfter: loadavg().map((v) => +v.toFixed(2)),
     },
     node: process.version,
+    decodeThreads: decodeWorkerSettings.threads,
     method: `openScan + every chunk (chunkPoints ${CHUNK_POINTS}), best of up to ${MAX_RUNS} runs within ${RUN_SECONDS} s (at least ${MIN_RUNS}); file in the page cache; raw read = sequential fh.read of the whole file into one reused buffer of one output chunk's bytes`,
     large100M: largeNote,
     targets: { binaryLasPlyMpps: 20, binaryLasPlyMaxRatioToRaw: 3, lazMpps: 3, memoryBytesPerPoint: 40 },

@@ -119,8 +119,9 @@ export function writeLas(o: FixtureOptions): Uint8Array {
   const ints = (k: 'x' | 'y' | 'z') => o.points.map((p) => p[k]);
   (['x', 'y', 'z'] as const).forEach((k, i) => {
     const v = ints(k);
-    const max = v.length ? Math.max(...v) : 0;
-    const min = v.length ? Math.min(...v) : 0;
+    // A loop, not Math.max(...v): spreading hundreds of thousands of arguments overflows the stack.
+    const max = v.length ? v.reduce((m, x) => (x > m ? x : m), -Infinity) : 0;
+    const min = v.length ? v.reduce((m, x) => (x < m ? x : m), Infinity) : 0;
     dv.setFloat64(179 + 16 * i, offset[i]! + max * scale[i]!, true);
     dv.setFloat64(187 + 16 * i, offset[i]! + min * scale[i]!, true);
   });

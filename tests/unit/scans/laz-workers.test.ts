@@ -6,7 +6,7 @@ import { BadInputError } from '../../../electron/services/errors';
 import { parseLasHeader } from '../../../electron/services/scans/formats/las/header';
 import { decodeChunkTable, type LazChunk } from '../../../electron/services/scans/formats/las/laz-chunk-table';
 import { LazChunkDecoder } from '../../../electron/services/scans/formats/las/laz-perf';
-import { closeLazWorkerPool, lazWorkerSettings } from '../../../electron/services/scans/formats/las/laz-worker-pool';
+import { closeDecodePool as closeLazWorkerPool, decodeWorkerSettings as lazWorkerSettings } from '../../../electron/services/scans/formats/stream/decode-pool';
 import { LASZIP_RECORD_ID, LASZIP_USER_ID, parseLaszipVlr } from '../../../electron/services/scans/formats/las/laszip-vlr';
 import { LazRecordSource } from '../../../electron/services/scans/formats/las/record-source';
 import { findVlr, parseVlrs } from '../../../electron/services/scans/formats/las/vlr';

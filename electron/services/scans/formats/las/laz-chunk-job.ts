@@ -3,6 +3,7 @@ import { LazChunkDecoder } from './laz-perf';
 
 /** One whole LAZ chunk to decode on a worker thread (the compressed bytes are transferred). */
 export interface LazChunkJob {
+  kind: 'laz-chunk';
   id: number;
   pointFormat: number;
   recordLength: number;

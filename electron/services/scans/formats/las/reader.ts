@@ -14,6 +14,8 @@ import { chooseOrigin, type LasOrigin } from './origin';
 import { fitsTarget, targetViews } from '../stream/target';
 import { allocateDecoded, decodeInto, layoutAttributes, makeLayout, STANDARD_ATTRIBUTE_NAMES, type RecordLayout } from './records';
 import { LasRecordSource, LazRecordSource, type RecordSource } from './record-source';
+import { recordsOnWorkers, worthRecordWorkers } from './records-on-workers';
+import { decodePool } from '../stream/decode-pool';
 import { EVLR_HEADER_SIZE, findVlr, MAX_EVLR_LOAD_BYTES, parseEvlrHeader, parseVlrs, type LasVlr } from './vlr';
 
 export const DEFAULT_CHUNK_POINTS = 1_000_000;
@@ -270,6 +272,13 @@ class LasReader implements ScanReader {
     const { header, layout, origin, chunks, laszip } = this.opened;
     const perChunk = Math.max(1, Math.floor(options.chunkPoints ?? DEFAULT_CHUNK_POINTS));
     const target = fitsTarget(options.target, this.info.pointCount, this.info.attributes) ? options.target : null;
+    // Large uncompressed files: records decode on the worker pool (every core), in file order.
+    const pool = !chunks && worthRecordWorkers(header.pointCount, perChunk) ? await decodePool() : null;
+    if (pool) {
+      const onWorkers = recordsOnWorkers(pool, this.fh, this.path, this.file, header, layout, origin.steps, perChunk, options.signal);
+      for await (const c of onWorkers) yield { start: c.start, count: c.count, positions: c.positions, attributes: c.attributes };
+      return;
+    }
     const source: RecordSource = chunks
       ? new LazRecordSource(this.fh, header, chunks, laszip!.layerCount, this.file)
       : new LasRecordSource(this.fh, header, this.file);

@@ -5,7 +5,8 @@ import { readAt, readInto } from './io';
 import { implausiblePoint, layerTableProblem, plausibleWindow, type PlausibleWindow } from './laz-chunk-checks';
 import type { LazChunk } from './laz-chunk-table';
 import { LazChunkDecoder } from './laz-perf';
-import { lazWorkerPool, lazWorkerSettings, type LazWorkerPool } from './laz-worker-pool';
+import { decodePool, decodeWorkerSettings, type DecodePool } from '../stream/decode-pool';
+import type { LazChunkJob } from './laz-chunk-job';
 
 /** Chunks larger than this are streamed in-thread (a worker decodes a whole chunk at once). */
 const MAX_WORKER_CHUNK_POINTS = 2_000_000;
@@ -50,7 +51,7 @@ export class LasRecordSource implements RecordSource {
 }
 
 /**
- * Streams a chunked LAZ file in file order. Files big enough (see `lazWorkerSettings`) are decoded a
+ * Streams a chunked LAZ file in file order. Files big enough (see `decodeWorkerSettings`) are decoded a
  * whole chunk at a time on the worker pool, a few chunks ahead of the reader (bounded memory), and
  * handed out in order; otherwise, or when no worker starts, chunk by chunk on this thread. Either
  * way each chunk's compressed bytes are read only when it is decoded.
@@ -62,7 +63,7 @@ export class LazRecordSource implements RecordSource {
   private decoder: LazChunkDecoder | null = null;
   private readonly window: PlausibleWindow | null;
   /** Set on the first `next`: the pool, or null for in-thread decoding. */
-  private pool: LazWorkerPool | null | undefined;
+  private pool: DecodePool | null | undefined;
   /** Worker mode: decodes in flight, in chunk order, from chunk `chunkIndex` on. */
   private readonly ahead: Promise<Uint8Array>[] = [];
   private aheadPoints = 0;
@@ -96,7 +97,7 @@ export class LazRecordSource implements RecordSource {
     }
     const count = Math.min(maxPoints, remaining);
     if (count <= 0) return null;
-    if (this.pool === undefined) this.pool = this.worthWorkers() ? await lazWorkerPool() : null;
+    if (this.pool === undefined) this.pool = this.worthWorkers() ? await decodePool() : null;
     // Every byte is written below, so the reused buffer needs no zeroing.
     if (this.buffer.length < count * rl) this.buffer = new Uint8Array(Buffer.allocUnsafeSlow(count * rl).buffer);
     const raw = this.buffer.subarray(0, count * rl);
@@ -120,9 +121,9 @@ export class LazRecordSource implements RecordSource {
   /** Workers pay off for files of several chunks, each small enough to decode whole. */
   private worthWorkers(): boolean {
     return (
-      lazWorkerSettings.threads > 0 &&
+      decodeWorkerSettings.threads > 0 &&
       this.chunks.length >= 2 &&
-      this.header.pointCount >= lazWorkerSettings.minPoints &&
+      this.header.pointCount >= decodeWorkerSettings.minPoints &&
       this.chunks.every((c) => c.pointCount <= MAX_WORKER_CHUNK_POINTS)
     );
   }
@@ -160,8 +161,9 @@ export class LazRecordSource implements RecordSource {
     const compressed = await this.readChunk(chunk);
     let outcome;
     try {
-      outcome = await this.pool!.decode(
+      outcome = await this.pool!.decode<LazChunkJob>(
         {
+          kind: 'laz-chunk',
           pointFormat: h.pointFormat.id,
           recordLength: h.recordLength,
           layerCount: this.layerCount,

@@ -1,0 +1,106 @@
+import type { FileHandle } from 'node:fs/promises';
+import { BadInputError } from '../../../errors';
+import type { DecodePool } from '../stream/decode-pool';
+import { decodeWorkerSettings } from '../stream/decode-pool';
+import type { LasHeader, Vec3 } from './header';
+import { readAt } from './io';
+import type { LasRecordsJob, LasRecordsOutcome } from './las-records-job';
+import { decodeRecords, type DecodedRecords, type RecordLayout } from './records';
+
+/** Points per worker job (= per chunk yielded): large enough that a message costs nothing next to it, small enough for memory. */
+const MAX_JOB_POINTS = 1_000_000;
+/** Smaller chunks are decoded on the calling thread (per-message costs would show). */
+const MIN_JOB_POINTS = 65_536;
+/** Decoded points waiting ahead of the reader, beyond the next job. */
+const MAX_AHEAD_POINTS = 4_000_000;
+
+export interface RecordsChunk extends DecodedRecords {
+  start: number;
+  count: number;
+}
+
+/** Uncompressed records pay for workers in large files read in chunks big enough to hand out. */
+export function worthRecordWorkers(pointCount: number, chunkPoints: number): boolean {
+  return (
+    decodeWorkerSettings.threads > 1 &&
+    pointCount >= decodeWorkerSettings.minRecordPoints &&
+    chunkPoints >= MIN_JOB_POINTS &&
+    pointCount > Math.min(chunkPoints, MAX_JOB_POINTS)
+  );
+}
+
+/**
+ * Decodes uncompressed LAS records on the decode pool, each job a chunk of consecutive records that
+ * its worker reads from the file and decodes, several jobs ahead of the caller (bounded memory),
+ * handed out in file order. Chunks hold at most min(chunkPoints, 1 M) points. A job whose worker
+ * fails is decoded on this thread instead; a file that ends early is a BadInputError at the byte.
+ */
+export async function* recordsOnWorkers(
+  pool: DecodePool,
+  fh: FileHandle,
+  path: string,
+  file: string,
+  header: LasHeader,
+  layout: RecordLayout,
+  steps: Vec3,
+  chunkPoints: number,
+  signal?: AbortSignal,
+): AsyncGenerator<RecordsChunk> {
+  const per = Math.min(chunkPoints, MAX_JOB_POINTS);
+  const total = header.pointCount;
+  const rl = header.recordLength;
+  const owner = {};
+  const ahead: { start: number; count: number; outcome: Promise<LasRecordsOutcome | null> }[] = [];
+  let submitted = 0;
+  const submit = () => {
+    const limit = 2 * pool.size;
+    while (submitted < total && ahead.length < limit && (ahead.length === 0 || (ahead.length + 1) * per <= MAX_AHEAD_POINTS)) {
+      const start = submitted;
+      const count = Math.min(per, total - start);
+      const job: Omit<LasRecordsJob, 'id'> = {
+        kind: 'las-records',
+        path,
+        byteOffset: header.offsetToPointData + start * rl,
+        count,
+        layout,
+        steps,
+        scale: header.scale,
+      };
+      // A worker failure (not a file problem) becomes null: that chunk is then decoded here.
+      const outcome = pool.decode<LasRecordsJob>(job, owner).catch(() => null);
+      ahead.push({ start, count, outcome });
+      submitted += count;
+    }
+  };
+  try {
+    while (submitted < total || ahead.length > 0) {
+      signal?.throwIfAborted();
+      submit();
+      const next = ahead.shift()!;
+      const outcome = await next.outcome;
+      submit();
+      const at = header.offsetToPointData + next.start * rl;
+      let decoded: DecodedRecords;
+      if (outcome?.ok) decoded = outcome.decoded;
+      else if (outcome && outcome.error) throw new BadInputError(file, `cannot read the point data (${outcome.error})`, { byte: at });
+      else if (outcome)
+        throw new BadInputError(file, `point data ends early: expected ${next.count} records of ${rl} bytes here`, {
+          byte: at + outcome.bytesRead,
+        });
+      else decoded = await decodeHere(fh, file, at, next.count, layout, steps, header.scale);
+      yield { start: next.start, count: next.count, ...decoded };
+    }
+  } finally {
+    pool.cancel(owner);
+    pool.release();
+  }
+}
+
+async function decodeHere(fh: FileHandle, file: string, at: number, count: number, layout: RecordLayout, steps: Vec3, scale: Vec3) {
+  const raw = await readAt(fh, at, count * layout.recordLength);
+  if (raw.length < count * layout.recordLength)
+    throw new BadInputError(file, `point data ends early: expected ${count} records of ${layout.recordLength} bytes here`, {
+      byte: at + raw.length,
+    });
+  return decodeRecords(raw, count, layout, steps, scale);
+}
