@@ -11,6 +11,8 @@ export interface SceneGeometryOptions {
   ground?: GroundOptions | false;
   /** Exact per-element normals (mesh faces) instead of plane fits; original order, 3 per element. */
   normals?: Float32Array;
+  /** Height above the terrain per element (original order), when the caller has a terrain model (an octree source's). */
+  hag?: Float32Array;
 }
 
 const TARGET_PER_CELL = 12;
@@ -51,7 +53,7 @@ export class SceneGeometry implements PointSource {
     for (let s = 0; s < n; s++) this.sortedIndexOf[order[s]!] = s;
     this.positions = gather(positions, order, 3) as Float32Array;
     this.colors = colors ? (gather(colors, order, 3) as Uint8Array) : null;
-    const hagOriginal = options.ground === false ? null : heightAboveGround(positions, options.ground ?? {});
+    const hagOriginal = options.hag ?? (options.ground === false ? null : heightAboveGround(positions, options.ground ?? {}));
     this.hag = hagOriginal ? (gather(hagOriginal, order, 1) as Float32Array) : null;
 
     const cells = this.grid.cellCount;
