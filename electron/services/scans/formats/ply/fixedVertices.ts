@@ -1,12 +1,13 @@
 import { endianness } from 'node:os';
 import { BadInputError } from '../../../errors';
 import type { BoundsAccumulator } from '../stream/bounds';
-import { allocateUnfilled } from '../../model';
+import { allocateUnfilled, type TypedArray } from '../../model';
 import type { FileSource } from '../stream/fileSource';
 import { targetViews } from '../stream/target';
 import type { PointChunk, ScanColumns } from '../types';
 import { SCALAR_BYTES } from './header';
 import type { PlyElement, PlyScalarType } from './header';
+import type { AttributeMapping } from './attributes';
 import type { VertexLayout } from './layout';
 import { fixedRecordSize, minBinaryRecordSize, readScalar } from './records';
 
@@ -17,9 +18,9 @@ import { fixedRecordSize, minBinaryRecordSize, readScalar } from './records';
  */
 
 /** Bytes of records read at a time (whole records), into one reused buffer. */
-const BLOCK_BYTES = 4 << 20;
+export const BLOCK_BYTES = 4 << 20;
 /** Records per column pass: a sub-block's bytes and the scratch column stay in cache while every column is read. */
-const SUB_RECORDS = 4096;
+export const SUB_RECORDS = 4096;
 /** Same-type properties are copied as bytes when the file's byte order is the machine's. */
 const HOST_LE = endianness() === 'LE';
 
@@ -133,9 +134,63 @@ function blockBuffer(layout: FixedVertexElement, limit: number): Uint8Array {
   return new Uint8Array(Buffer.allocUnsafeSlow(records * layout.recordSize).buffer);
 }
 
+/** Per-axis range of records, accumulated block by block. */
+export interface AxisRanges {
+  min: [number, number, number];
+  max: [number, number, number];
+}
+
+export const emptyRanges = (): AxisRanges => ({ min: [Infinity, Infinity, Infinity], max: [-Infinity, -Infinity, -Infinity] });
+
+/** The x, y, z property indices. */
+export type Axes = readonly [number, number, number];
+
+export const axesOf = (vertex: Pick<VertexLayout, 'x' | 'y' | 'z'>): Axes => [vertex.x, vertex.y, vertex.z];
+
+/**
+ * Folds `count` records of `view` into `ranges`, column by column per sub-block (a range per axis,
+ * a look at single vertices only when one is bad). Returns the index of the first record with a
+ * non-finite coordinate (the ranges are then incomplete), or -1.
+ */
+export function boundsOfBlock(view: DataView, count: number, layout: FixedVertexElement, axes: Axes, scratch: Float64Array, ranges: AxisRanges): number {
+  const props = layout.element.properties as { type: PlyScalarType }[];
+  const { recordSize: rs, offsets, le } = layout;
+  const { min, max } = ranges;
+  for (let s = 0; s < count; s += SUB_RECORDS) {
+    const n = Math.min(SUB_RECORDS, count - s);
+    let bad = -1;
+    for (let k = 0; k < 3; k++) {
+      readColumn(view, s * rs + offsets[axes[k]!]!, rs, n, props[axes[k]!]!.type, le, scratch);
+      let lo = min[k]!;
+      let hi = max[k]!;
+      let finite = true;
+      for (let i = 0; i < n; i++) {
+        const v = scratch[i]!;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        // NaN and +-Infinity both give NaN here.
+        if (v - v !== 0) finite = false;
+      }
+      if (!finite) for (let i = 0; i < n && (bad < 0 || i < bad); i++) if (scratch[i]! - scratch[i]! !== 0) bad = i;
+      min[k] = lo;
+      max[k] = hi;
+    }
+    if (bad >= 0) return s + bad;
+  }
+  return -1;
+}
+
+/** What is wrong with record `index` of a block (its coordinates, as the message states them). */
+export function badVertex(view: DataView, index: number, layout: FixedVertexElement, axes: Axes): [number, number, number] {
+  const props = layout.element.properties as { type: PlyScalarType }[];
+  const o = index * layout.recordSize;
+  return axes.map((p) => readScalar(view, o + layout.offsets[p]!, props[p]!.type, layout.le)) as [number, number, number];
+}
+
+export const nonFiniteMessage = (index: number, [x, y, z]: readonly number[]) => `vertex ${index} has a non-finite coordinate (${x}, ${y}, ${z})`;
+
 /**
  * The validating pass over the vertex element (see scanBody): every coordinate finite, bounds.
- * Column-wise per sub-block: a range per axis, and a look at single vertices only when one is bad.
  * Returns the byte where the next element starts.
  */
 export async function scanFixedVertices(
@@ -145,45 +200,81 @@ export async function scanFixedVertices(
   start: number,
   bounds: BoundsAccumulator,
 ): Promise<number> {
-  const props = layout.element.properties as { type: PlyScalarType }[];
-  const { recordSize: rs, offsets, le } = layout;
-  const axes = [vertex.x, vertex.y, vertex.z];
+  const axes = axesOf(vertex);
   const scratch = new Float64Array(SUB_RECORDS);
-  const min: [number, number, number] = [0, 0, 0];
-  const max: [number, number, number] = [0, 0, 0];
   checkFits(src, layout, start);
   const total = layout.element.count;
   for await (const b of blocks(src, layout, start, 0, total, blockBuffer(layout, total))) {
-    for (let s = 0; s < b.count; s += SUB_RECORDS) {
-      const n = Math.min(SUB_RECORDS, b.count - s);
-      let bad = -1;
-      for (let k = 0; k < 3; k++) {
-        readColumn(b.view, s * rs + offsets[axes[k]!]!, rs, n, props[axes[k]!]!.type, le, scratch);
-        let lo = Infinity;
-        let hi = -Infinity;
-        let finite = true;
-        for (let i = 0; i < n; i++) {
-          const v = scratch[i]!;
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-          // NaN and +-Infinity both give NaN here.
-          if (v - v !== 0) finite = false;
-        }
-        if (!finite) for (let i = 0; i < n && (bad < 0 || i < bad); i++) if (scratch[i]! - scratch[i]! !== 0) bad = i;
-        min[k] = lo;
-        max[k] = hi;
-      }
-      if (bad >= 0) {
-        const o = (s + bad) * rs;
-        const [x, y, z] = axes.map((p) => readScalar(b.view, o + offsets[p]!, props[p]!.type, le));
-        throw new BadInputError(src.name, `vertex ${b.first + s + bad} has a non-finite coordinate (${x}, ${y}, ${z})`, {
-          byte: b.at + o,
-        });
-      }
-      bounds.addRange(min, max, n);
-    }
+    const ranges = emptyRanges();
+    const bad = boundsOfBlock(b.view, b.count, layout, axes, scratch, ranges);
+    if (bad >= 0)
+      throw new BadInputError(src.name, nonFiniteMessage(b.first + bad, badVertex(b.view, bad, layout, axes)), {
+        byte: b.at + bad * layout.recordSize,
+      });
+    bounds.addRange(ranges.min, ranges.max, b.count);
   }
-  return start + total * rs;
+  return start + total * layout.recordSize;
+}
+
+/** Output columns of decodeBlock: positions and the mapping's attributes, with byte views for byte copies. */
+export interface VertexColumns {
+  positions: Float32Array;
+  columns: TypedArray[];
+  columnBytes: Uint8Array[];
+}
+
+export function vertexColumns(positions: Float32Array, columns: TypedArray[]): VertexColumns {
+  return { positions, columns, columnBytes: columns.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.byteLength)) };
+}
+
+/** Which mapping ops copy bytes as they are (same type, the machine's byte order, no conversion). */
+export function byteCopies(layout: FixedVertexElement, mapping: AttributeMapping): boolean[] {
+  const props = layout.element.properties as { type: PlyScalarType }[];
+  return mapping.ops.map((op) => HOST_LE === layout.le && op.convert === null && mapping.attributes[op.attr]!.type === props[op.prop]!.type);
+}
+
+/** Decodes `count` records of `bytes` into `out` from point `base` on (positions relative to `origin`). */
+export function decodeBlock(
+  bytes: Uint8Array,
+  view: DataView,
+  count: number,
+  layout: FixedVertexElement,
+  vertex: VertexLayout,
+  origin: readonly [number, number, number],
+  byteCopy: boolean[],
+  scratch: Float64Array,
+  out: VertexColumns,
+  base: number,
+): void {
+  const props = layout.element.properties as { type: PlyScalarType }[];
+  const { recordSize: rs, offsets, le } = layout;
+  const { ops } = vertex.mapping;
+  const { positions, columns, columnBytes } = out;
+  const axes = axesOf(vertex);
+  for (let s = 0; s < count; s += SUB_RECORDS) {
+    const n = Math.min(SUB_RECORDS, count - s);
+    const at = base + s;
+    for (let k = 0; k < 3; k++) {
+      const prop = axes[k]!;
+      const o = origin[k]!;
+      readColumn(view, s * rs + offsets[prop]!, rs, n, props[prop]!.type, le, scratch);
+      for (let i = 0, q = at * 3 + k; i < n; i++, q += 3) positions[q] = scratch[i]! - o;
+    }
+    ops.forEach((op, j) => {
+      const col = columns[op.attr]!;
+      const step = op.components;
+      if (byteCopy[j]) {
+        const size = SCALAR_BYTES[props[op.prop]!.type];
+        copyStrided(bytes, s * rs + offsets[op.prop]!, rs, n, size, columnBytes[op.attr]!, (at * step + op.component) * size, step * size);
+        return;
+      }
+      readColumn(view, s * rs + offsets[op.prop]!, rs, n, props[op.prop]!.type, le, scratch);
+      const convert = op.convert;
+      let q = at * step + op.component;
+      if (convert) for (let i = 0; i < n; i++, q += step) col[q] = convert(scratch[i]!);
+      else for (let i = 0; i < n; i++, q += step) col[q] = scratch[i]!;
+    });
+  }
 }
 
 /**
@@ -200,55 +291,20 @@ export async function* fixedVertexChunks(
   signal?: AbortSignal,
   target?: ScanColumns | null,
 ): AsyncGenerator<PointChunk> {
-  const props = layout.element.properties as { type: PlyScalarType }[];
   const total = layout.element.count;
-  const { recordSize: rs, offsets, le } = layout;
-  const { attributes, ops } = vertex.mapping;
-  const byteCopy = ops.map((op) => HOST_LE === le && op.convert === null && attributes[op.attr]!.type === props[op.prop]!.type);
+  const { attributes } = vertex.mapping;
+  const byteCopy = byteCopies(layout, vertex.mapping);
   const scratch = new Float64Array(SUB_RECORDS);
   const buffer = blockBuffer(layout, Math.min(capacity, total));
   checkFits(src, layout, start);
   for (let first = 0; first < total; first += capacity) {
     const n = Math.min(capacity, total - first);
-    const out = target ? targetViews(target, first, n) : null;
-    const positions = out ? out.positions : (allocateUnfilled('float32', n * 3) as Float32Array);
-    const columns = out ? out.attributes.map((a) => a.values) : attributes.map((a) => allocateUnfilled(a.type, n * a.components));
-    const columnBytes = columns.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
-    for await (const b of blocks(src, layout, start, first, first + n, buffer)) {
-      for (let s = 0; s < b.count; s += SUB_RECORDS) {
-        const count = Math.min(SUB_RECORDS, b.count - s);
-        const base = b.first - first + s;
-        for (let k = 0; k < 3; k++) {
-          const prop = k === 0 ? vertex.x : k === 1 ? vertex.y : vertex.z;
-          const o = origin[k]!;
-          readColumn(b.view, s * rs + offsets[prop]!, rs, count, props[prop]!.type, le, scratch);
-          for (let i = 0, q = base * 3 + k; i < count; i++, q += 3) positions[q] = scratch[i]! - o;
-        }
-        ops.forEach((op, j) => {
-          const col = columns[op.attr]!;
-          const step = op.components;
-          if (byteCopy[j]) {
-            const size = SCALAR_BYTES[props[op.prop]!.type];
-            copyStrided(
-              b.bytes,
-              s * rs + offsets[op.prop]!,
-              rs,
-              count,
-              size,
-              columnBytes[op.attr]!,
-              (base * step + op.component) * size,
-              step * size,
-            );
-            return;
-          }
-          readColumn(b.view, s * rs + offsets[op.prop]!, rs, count, props[op.prop]!.type, le, scratch);
-          const convert = op.convert;
-          let q = base * step + op.component;
-          if (convert) for (let i = 0; i < count; i++, q += step) col[q] = convert(scratch[i]!);
-          else for (let i = 0; i < count; i++, q += step) col[q] = scratch[i]!;
-        });
-      }
-    }
+    const views = target ? targetViews(target, first, n) : null;
+    const positions = views ? views.positions : (allocateUnfilled('float32', n * 3) as Float32Array);
+    const columns = views ? views.attributes.map((a) => a.values) : attributes.map((a) => allocateUnfilled(a.type, n * a.components));
+    const out = vertexColumns(positions, columns);
+    for await (const b of blocks(src, layout, start, first, first + n, buffer))
+      decodeBlock(b.bytes, b.view, b.count, layout, vertex, origin, byteCopy, scratch, out, b.first - first);
     signal?.throwIfAborted();
     yield {
       start: first,
