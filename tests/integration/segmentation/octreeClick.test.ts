@@ -28,6 +28,12 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+// A coarse window (budget 60k of 300k points: 22-26k loaded at level spacing 0.39 m) carried to full
+// resolution, scored against every point of the instance. Measured 2026-12-07: building 0.846, car
+// 0.949 (0.15 for both when only the loaded points were labelled); in memory the same clicks score
+// 0.874 and 0.987. Thresholds ~0.1 below.
+const COARSE_IOU = { building: 0.75, car: 0.85 };
+
 const iou = (a: Uint32Array, b: ArrayLike<number>) => {
   const t = new Set(Array.from(b));
   let tp = 0;
@@ -166,6 +172,10 @@ describe('a click through the octree source matches the in-memory click', () => 
       expect(coarse.window!.full).toBe(false);
       expect(coarse.window!.ids.length).toBeLessThanOrEqual(60_001);
       expect(c.ids).toContain(click);
+      expect(new Set(c.ids).size).toBe(c.ids.length);
+      expect([...c.ids].every((id, i) => i === 0 || id > c.ids[i - 1]!)).toBe(true);
+      // The coarse window's verdict carried to the deeper points: the whole object, not its subsample.
+      expect(iou(c.ids, pts)).toBeGreaterThanOrEqual(COARSE_IOU[kind]);
     }
   }, 300_000);
 });

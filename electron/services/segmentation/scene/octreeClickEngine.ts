@@ -5,6 +5,7 @@ import { DEFAULT_PLAN } from '../lift/views';
 import { defaultRenderThreads, sharedRenderPool } from '../render/renderPool';
 import type { Segmenter } from '../segmenters/segmenter';
 import type { OctreePointSource } from './octreePointSource';
+import { expandToFullResolution, mergeSorted } from './fullResolution';
 import { DEFAULT_WINDOW_POINTS, loadClickWindow, windowElementOf, type ClickWindow } from './octreeWindow';
 
 export interface OctreeClickOptions extends ClickEngineOptions {
@@ -18,6 +19,11 @@ export interface OctreeClickOptions extends ClickEngineOptions {
    * (a pass over the node index blocks).
    */
   locate?: (id: number) => Vec3 | null;
+  /**
+   * When the window had to stop above the leaves, give the preview's verdict to the deeper points
+   * too (nearest loaded point; read node by node). Default true; false labels loaded points only.
+   */
+  fullResolution?: boolean;
 }
 
 /** Points per window are local slots below 2^21, so (scan id, slot) pairs pack into one float64 sort key. */
@@ -36,6 +42,8 @@ export class OctreeClickEngine {
   private nextId = 1;
   /** Milliseconds the last preview spent loading its window (0 when it reused one). */
   lastWindowMs = 0;
+  /** Milliseconds the last preview spent carrying a coarse window's result to full resolution (0 for full windows). */
+  lastExpandMs = 0;
 
   constructor(
     readonly scanId: string,
@@ -77,6 +85,7 @@ export class OctreeClickEngine {
     let cur = this.current;
     const fits = (w: ClickWindow) => dist(w.center, center) <= w.radius / 2 && ids.every((id) => windowElementOf(w, id) >= 0);
     this.lastWindowMs = 0;
+    this.lastExpandMs = 0;
     if (!cur || !fits(cur.window)) {
       const t = performance.now();
       this.current = null; // drop the old window (and its geometry) before building the next
@@ -91,7 +100,13 @@ export class OctreeClickEngine {
     const inner = await cur.engine.preview({ ...input, positives: input.positives.map(local), negatives: negatives.map(local) });
     cur.engine.cancel(inner.previewId);
 
-    const { ids: scanIds, confidence } = toScanIds(w.ids, inner.ids, inner.confidence);
+    let { ids: scanIds, confidence } = toScanIds(w.ids, inner.ids, inner.confidence);
+    if (!w.full && this.options.fullResolution !== false) {
+      const t = performance.now();
+      const added = await expandToFullResolution(this.source, w, inner.ids, inner.confidence);
+      ({ ids: scanIds, confidence } = mergeSorted({ ids: scanIds, confidence }, added));
+      this.lastExpandMs = performance.now() - t;
+    }
     const previewId = `o${this.nextId++}`;
     const preview: Preview = {
       ...inner,

@@ -25,6 +25,10 @@ export interface ClickWindow {
   spacing: number;
   /** True when every level was read (full resolution). */
   full: boolean;
+  /** Deepest level read (Infinity when full). */
+  level: number;
+  /** Scan ids of clicked points from deeper levels, added to the window. */
+  appended: Uint32Array;
 }
 
 export interface WindowOptions {
@@ -97,13 +101,16 @@ export async function loadClickWindow(source: OctreePointSource, scanId: string,
   if (hag && hag.subarray(0, n).every((h) => Number.isNaN(h))) hag = null;
   const geometry = new SceneGeometry(used(positions, 3), colors ? used(colors as Uint8Array, 3) : null, hag ? { hag: used(hag, 1) } : {});
   const full = maxSpacing === undefined;
+  const level = full ? Infinity : source.levelFor(maxSpacing);
   return {
     scene: { kind: 'points', scanId, geometry, elementCount: n },
     ids: ids.slice(0, n),
     center,
     radius,
-    spacing: source.spacingOf(full ? deepest : source.levelFor(maxSpacing)),
+    spacing: source.spacingOf(full ? deepest : level),
     full,
+    level,
+    appended: ids.slice(loaded, n),
   };
 }
 
