@@ -1,7 +1,6 @@
 import { resizeCamera, type Camera, type Vec3 } from '../../../common/geometry/camera';
 import { ServiceFailure } from '../../../common/result';
 import { liftMask } from './lift/lift';
-import { splitCrowns } from './lift/crowns';
 import { DEFAULT_REFINE, refine, type RefineOptions } from './lift/refine';
 import { refineMesh } from './lift/refineMesh';
 import { objectRadius } from './lift/extent';
@@ -296,9 +295,7 @@ export class ClickEngine {
       negatives: anchors.filter((a) => !a.positive).map((a) => a.id),
     };
     const refined = this.scene.kind === 'mesh' ? refineMesh(this.scene.mesh, g, votes, refineOptions) : refine(g, votes, refineOptions);
-    // A closed canopy lifts as one mass: keep the clicked crowns (lift/crowns.ts).
-    const kept = this.scene.kind === 'points' ? splitCrowns(g, refined.ids, refined.confidence, refineOptions) : refined;
-    const { ids, confidence } = withAnchors(kept.ids, kept.confidence, positives.map((a) => a.id));
+    const { ids, confidence } = withAnchors(refined.ids, refined.confidence, positives.map((a) => a.id));
     timings.refine = performance.now() - t;
     timings.total = performance.now() - t0;
     const previewId = `p${this.nextId++}`;
