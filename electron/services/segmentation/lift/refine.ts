@@ -1,6 +1,7 @@
 import type { SceneGeometry } from '../scene/sceneGeometry';
 import type { VoxelGrid } from '../spatial/voxelGrid';
 import { anchorHeight } from './anchorSide';
+import { groundLine, heightBand } from './heightBand';
 import type { VoteBuffer } from './votes';
 
 export interface RefineOptions {
@@ -12,6 +13,11 @@ export interface RefineOptions {
   maxGrowCells: number;
   /** Vote share (inside / seen) from which a seen element belongs to the object. */
   acceptShare: number;
+  /**
+   * Object clicks keep only elements whose height above ground is within this ratio of the
+   * anchor's (on 1 m + height, see heightBand.ts); 0 turns the band off. Default HEIGHT_BAND_RATIO.
+   */
+  heightBandRatio?: number;
 }
 
 export const DEFAULT_REFINE: Omit<RefineOptions, 'positives' | 'negatives'> = { groundTolerance: 0.3, maxGrowCells: 12, acceptShare: 0.5 };
@@ -28,9 +34,10 @@ export interface RefineResult {
 
 /**
  * 3D clean-up of the fused votes (keyed by geometry slot) on the voxel grid:
- * - trim: keep only accepted elements connected (26-neighbour cells) to a positive anchor, and on
- *   the anchor's side of the ground line (object vs terrain), which removes mask bleed onto
- *   surfaces far away or underneath;
+ * - trim: keep only accepted elements connected (26-neighbour cells) to a positive anchor, on
+ *   the anchor's side of the ground line (object vs terrain) and, for object clicks, within a
+ *   height band around the anchor's height above ground (heightBand.ts), which removes mask bleed
+ *   onto surfaces far away, underneath or stacked above;
  * - grow: add elements no view saw (back facades, the far side of a car, points a view skipped
  *   for its point budget) by flooding from the kept cells into cells of unseen elements, never
  *   through cells that views saw and rejected, never across the ground line, never next to a
@@ -40,10 +47,13 @@ export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: Refi
   const g = geometry.grid;
   const cells = g.cellCount;
   const hag = geometry.hag;
-  const tol = options.groundTolerance;
+  const tol = groundLine(geometry, options.groundTolerance);
   const anchorHags = hag ? options.positives.map((id) => anchorHeight(geometry, id, tol)) : [];
   const groundMode = anchorHags.length > 0 && anchorHags.filter((h) => h < tol).length * 2 > anchorHags.length;
-  const sideOk = (s: number) => !hag || hag[s]! < tol === groundMode;
+  // Object clicks also stay within a height band around the anchor: a click on low vegetation
+  // does not take the crown above it, a crown click not the undergrowth (walls exempt).
+  const band = hag && !groundMode ? heightBand(geometry, anchorHags, options.positives, options.heightBandRatio) : null;
+  const sideOk = band ? (s: number) => !(hag![s]! < tol) && band.ok(s) : (s: number) => !hag || hag[s]! < tol === groundMode;
   const seenW = votes.seen;
   const insideW = votes.inside;
 
