@@ -71,7 +71,7 @@ describe('uncompressed LAS records decoded on worker threads', () => {
       expect(c.attributes.map((a) => a.name)).toEqual(h.attributes.map((a) => a.name));
       c.attributes.forEach((a, j) => expect(bytesOf(a.values).equals(bytesOf(h.attributes[j]!.values)), a.name).toBe(true));
     });
-    // readScan copies worker chunks into its columns: the same scan as in-thread in-place decoding.
+    // readScan decodes in place on this thread even then: the same scan.
     const scan = await readScan(file, { chunkPoints: CHUNK });
     decodeWorkerSettings.threads = 0;
     const ref = await readScan(file, { chunkPoints: CHUNK });

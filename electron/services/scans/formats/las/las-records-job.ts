@@ -23,33 +23,52 @@ export type LasRecordsOutcome =
   | { id: number; ok: true; decoded: DecodedRecords }
   | { id: number; ok: false; bytesRead: number; error: string | null };
 
-/** One read buffer per thread, grown to the largest job (allocating one per job costs as much as decoding it). */
+/** Bytes read and decoded at a time: the records are decoded while they are still in cache. */
+const BLOCK_BYTES = 4 << 20;
+/** One read buffer per thread, reused by every job. */
 let buffer = new Uint8Array(0);
 
 export function runLasRecordsJob(job: LasRecordsJob): LasRecordsOutcome {
   const { id, count, layout } = job;
-  const bytes = count * layout.recordLength;
-  if (buffer.length < bytes) buffer = new Uint8Array(Buffer.allocUnsafeSlow(bytes).buffer);
-  const raw = buffer.subarray(0, bytes);
-  let done = 0;
-  try {
-    const fd = openSync(job.path, 'r');
-    try {
-      while (done < bytes) {
-        const n = readSync(fd, raw, done, bytes - done, job.byteOffset + done);
-        if (n === 0) break;
-        done += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    return { id, ok: false, bytesRead: done, error: (e as NodeJS.ErrnoException).code ?? String(e) };
-  }
-  if (done < bytes) return { id, ok: false, bytesRead: done, error: null };
+  const rl = layout.recordLength;
+  const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / rl));
+  if (buffer.length < Math.min(count, perBlock) * rl) buffer = new Uint8Array(Buffer.allocUnsafeSlow(Math.min(count, perBlock) * rl).buffer);
   const decoded = allocateDecoded(layout, count);
-  decodeInto(raw, count, layout, job.steps, job.scale, decoded);
+  let fd: number;
+  try {
+    fd = openSync(job.path, 'r');
+  } catch (e) {
+    return { id, ok: false, bytesRead: 0, error: (e as NodeJS.ErrnoException).code ?? String(e) };
+  }
+  try {
+    for (let first = 0; first < count; first += perBlock) {
+      const n = Math.min(perBlock, count - first);
+      const raw = buffer.subarray(0, n * rl);
+      let done = 0;
+      try {
+        while (done < raw.length) {
+          const got = readSync(fd, raw, done, raw.length - done, job.byteOffset + first * rl + done);
+          if (got === 0) break;
+          done += got;
+        }
+      } catch (e) {
+        return { id, ok: false, bytesRead: first * rl + done, error: (e as NodeJS.ErrnoException).code ?? String(e) };
+      }
+      if (done < raw.length) return { id, ok: false, bytesRead: first * rl + done, error: null };
+      decodeInto(raw, n, layout, job.steps, job.scale, recordsView(decoded, first, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
   return { id, ok: true, decoded };
+}
+
+/** Points [first, first + n) of `d`, as views. */
+function recordsView(d: DecodedRecords, first: number, n: number): DecodedRecords {
+  return {
+    positions: d.positions.subarray(first * 3, (first + n) * 3),
+    attributes: d.attributes.map((a) => ({ ...a, values: a.values.subarray(first * a.components, (first + n) * a.components) })),
+  };
 }
 
 /** The distinct buffers of decoded columns, to transfer rather than copy. */

@@ -272,8 +272,10 @@ class LasReader implements ScanReader {
     const { header, layout, origin, chunks, laszip } = this.opened;
     const perChunk = Math.max(1, Math.floor(options.chunkPoints ?? DEFAULT_CHUNK_POINTS));
     const target = fitsTarget(options.target, this.info.pointCount, this.info.attributes) ? options.target : null;
-    // Large uncompressed files: records decode on the worker pool (every core), in file order.
-    const pool = !chunks && worthRecordWorkers(header.pointCount, perChunk) ? await decodePool() : null;
+    // Large uncompressed files streamed: records decode on the worker pool (every core), in file order.
+    // Not with a target: readScan then decodes in place on this thread, because copying worker chunks
+    // in and the workers' own memory would take it past 40 bytes per point.
+    const pool = !chunks && !target && worthRecordWorkers(header.pointCount, perChunk) ? await decodePool() : null;
     if (pool) {
       const onWorkers = recordsOnWorkers(pool, this.fh, this.path, this.file, header, layout, origin.steps, perChunk, options.signal);
       for await (const c of onWorkers) yield { start: c.start, count: c.count, positions: c.positions, attributes: c.attributes };
