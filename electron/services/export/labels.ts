@@ -11,17 +11,39 @@ export interface ExportClass {
   name: string;
 }
 
+/**
+ * The user layer as stored plus the schema code -> export code table: what an exporter needs to
+ * resolve labels batch by batch (the LAS kernel does it per record) instead of through full-length
+ * arrays.
+ */
+export interface LayerCodes {
+  classes: Uint8Array | Uint16Array;
+  instances: Uint32Array;
+  /** null: every label is the user's, confidence 255. */
+  confidence: Uint8Array | null;
+  /** Schema code -> export code, NO_LABEL for unlabeled and unselected codes (65536 entries). */
+  lut: Int32Array;
+}
+
 /** Per point, in source order: what the exporters write. */
 export interface ExportLabels {
   count: number;
-  /** Export code (class schema exportCode ?? code), or NO_LABEL. */
-  codes: Int32Array;
-  instances: Uint32Array;
+  /**
+   * Export code (class schema exportCode ?? code), or NO_LABEL. `codes`, `instances` and
+   * `confidence` are resolved on first use (full length: 9 bytes a point).
+   */
+  readonly codes: Int32Array;
+  /** 0 where unlabeled. */
+  readonly instances: Uint32Array;
   /** 255 for user labels, the prediction's confidence for merged predictions, 0 when unlabeled. */
-  confidence: Uint8Array;
+  readonly confidence: Uint8Array;
+  /** The layer and code table behind the arrays above; null when predictions are merged (resolved per point up front). */
+  layer: LayerCodes | null;
   /** Points to write when exporting labeled points only; null = every point. */
   keep: Uint8Array | null;
   keptCount: number;
+  /** Points written with no label (the unlabeled code). */
+  unlabeledCount: number;
   /** Selected classes that occur, by schema code. */
   classes: ExportClass[];
   /** Largest export code written (-1 when none). */
@@ -32,8 +54,9 @@ export interface ExportLabels {
 
 /**
  * Reads a scan's label layer (optionally merged with the predicted layer), maps schema codes to
- * export codes and applies the class subset. All arrays are full length: labels are needed by
- * point index while the source streams past, and the label store already keeps that much.
+ * export codes and applies the class subset. The per-point arrays are full length (labels are
+ * needed by point index while the source streams past) and resolved only when an exporter reads
+ * them; the LAS kernel resolves from `layer` per batch instead.
  */
 export function resolveExportLabels(store: ProjectStore, scanId: string, sel: LabelSelection = {}): ExportLabels {
   const layerName = sel.layer ?? 'user';
@@ -63,14 +86,35 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
     lut[code] = exportOf.get(code) ?? code;
   }
 
-  const out: MappedLabels = { codes: new Int32Array(n), instances: new Uint32Array(n), confidence: new Uint8Array(n), seen: new Uint8Array(65536) };
-  if (predicted) mapWithPredictions(user, predicted, minConf, lut, out);
-  else mapUserLabels(user, lut, out);
-  const { codes, instances, confidence, seen } = out;
+  let mapped: MappedLabels | null = null;
+  const resolve = (): MappedLabels => {
+    if (mapped) return mapped;
+    mapped = { codes: new Int32Array(n), instances: new Uint32Array(n), confidence: new Uint8Array(n), seen: new Uint8Array(65536) };
+    if (predicted) mapWithPredictions(user, predicted, minConf, lut, mapped);
+    else mapUserLabels(user, lut, mapped);
+    return mapped;
+  };
+  // Which codes occur: from the resolved labels when predictions are merged, else a count of the
+  // stored codes (one pass over 1-2 bytes a point instead of resolving 9).
+  let seen: Uint8Array;
+  let unlabeledCount = 0;
+  if (predicted) {
+    seen = resolve().seen;
+    for (const c of resolve().codes) if (c === NO_LABEL) unlabeledCount++;
+  } else {
+    const counts = countCodes(user.classes);
+    seen = new Uint8Array(65536);
+    for (let code = 0; code < counts.length; code++) {
+      if (counts[code] === 0) continue;
+      if (lut[code] === NO_LABEL) unlabeledCount += counts[code]!;
+      else seen[code] = 1;
+    }
+  }
 
   let keep: Uint8Array | null = null;
   let keptCount = n;
   if (sel.labeledOnly) {
+    const { codes } = resolve();
     keep = new Uint8Array(n);
     keptCount = 0;
     for (let i = 0; i < n; i++) {
@@ -78,6 +122,7 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
       keep[i] = 1;
       keptCount++;
     }
+    unlabeledCount = 0;
   }
 
   const classes: ExportClass[] = [];
@@ -91,7 +136,35 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
     if (!names.has(exportCode)) names.set(exportCode, name);
     maxCode = Math.max(maxCode, exportCode);
   }
-  return { count: n, codes, instances, confidence, keep, keptCount, classes, maxCode, names };
+  return {
+    count: n,
+    get codes() {
+      return resolve().codes;
+    },
+    get instances() {
+      return resolve().instances;
+    },
+    get confidence() {
+      return resolve().confidence;
+    },
+    layer: predicted ? null : { classes: user.classes, instances: user.instances, confidence: user.confidence, lut },
+    keep,
+    keptCount,
+    unlabeledCount,
+    classes,
+    maxCode,
+    names,
+  };
+}
+
+/** How many points hold each stored code. */
+function countCodes(classes: Uint8Array | Uint16Array): Uint32Array {
+  const counts = new Uint32Array(classes instanceof Uint8Array ? 256 : 65536);
+  for (let i = 0; i < classes.length; i++) {
+    const c = classes[i]!;
+    counts[c] = counts[c]! + 1;
+  }
+  return counts;
 }
 
 type LayerLabels = ReturnType<ProjectStore['readLabels']>;

@@ -16,15 +16,38 @@ export interface ByteSink {
 
 export type SinkOpener = (path: string) => Promise<ByteSink>;
 
+/**
+ * Appended bytes after which the file sink starts flushing them to disk in the background. The
+ * final fsync of a 200 MB export took ~0.15-0.2 s on its own; flushing as the export goes
+ * overlaps that disk time with the work, and the last sync waits only for the tail.
+ */
+const EARLY_SYNC_BYTES = 16 * 1024 * 1024;
+
 class FileSink implements ByteSink {
   private position = 0;
   private closed = false;
+  private unsynced = 0;
+  private syncing: Promise<void> | null = null;
+  private syncError: unknown = null;
 
   constructor(private readonly fh: FileHandle) {}
 
   async write(bytes: Uint8Array): Promise<void> {
     await this.writeFully(bytes, this.position);
     this.position += bytes.length;
+    this.unsynced += bytes.length;
+    if (this.unsynced >= EARLY_SYNC_BYTES && !this.syncing) {
+      this.unsynced = 0;
+      // Not awaited: writes go on while the disk catches up. A failure is reported by sync().
+      this.syncing = this.fh
+        .datasync()
+        .catch((e: unknown) => {
+          this.syncError ??= e;
+        })
+        .finally(() => {
+          this.syncing = null;
+        });
+    }
   }
 
   async writeAt(bytes: Uint8Array, position: number): Promise<void> {
@@ -41,13 +64,16 @@ class FileSink implements ByteSink {
     }
   }
 
-  sync(): Promise<void> {
-    return this.fh.sync();
+  async sync(): Promise<void> {
+    await this.syncing;
+    if (this.syncError) throw this.syncError;
+    await this.fh.sync();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.syncing; // never rejects; the handle must outlive the flush
     await this.fh.close();
   }
 }

@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { NO_LABEL, type ExportLabels } from '../../../electron/services/export/labels';
 import { LabelKernel, type LabelLayout } from '../../../electron/services/export/las/labelKernel';
 
+interface Resolved {
+  codes: Int32Array;
+  instances: Uint32Array;
+  confidence: Uint8Array;
+}
+
 /** The same transform in plain JS, byte by byte, as the reference for the WebAssembly kernel. */
-function reference(raw: Uint8Array, count: number, first: number, l: LabelLayout, codes: Int32Array, instances: Uint32Array, confidence: Uint8Array): Uint8Array {
+function reference(raw: Uint8Array, count: number, first: number, l: LabelLayout, r: Resolved): Uint8Array {
   const out = new Uint8Array(count * l.outRecordLength);
   for (let j = 0; j < count; j++) {
     const at = j * l.outRecordLength;
     out.set(raw.subarray(j * l.inRecordLength, (j + 1) * l.inRecordLength), at);
-    const code = codes[first + j]!;
+    const code = r.codes[first + j]!;
     out[at + l.classAt] = (out[at + l.classAt]! & l.classMask) | (code < 0 ? l.unlabeled : code);
-    new DataView(out.buffer).setUint32(at + l.instanceAt, instances[first + j]!, true);
-    out[at + l.confidenceAt] = confidence[first + j]!;
+    new DataView(out.buffer).setUint32(at + l.instanceAt, code < 0 ? 0 : r.instances[first + j]!, true);
+    out[at + l.confidenceAt] = code < 0 ? 0 : r.confidence[first + j]!;
   }
   return out;
 }
@@ -20,30 +27,62 @@ function random(seed: number) {
   return () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0), a);
 }
 
+const labelsOf = (r: Resolved, layer: ExportLabels['layer']): ExportLabels =>
+  ({ count: r.codes.length, codes: r.codes, instances: r.instances, confidence: r.confidence, layer, keep: null, keptCount: r.codes.length, unlabeledCount: 0, classes: [], maxCode: 255, names: new Map() }) as ExportLabels;
+
+/**
+ * Labels three ways: export codes resolved up front, and the stored layer (1- and 2-byte codes)
+ * with a code table in which some codes are unlabeled or unselected (NO_LABEL) and others map to
+ * a different export code. Stored instances and confidence of unlabeled points are not zero, as
+ * in a layer where labels were erased: the export must still write 0 for them.
+ */
+function labelSources(total: number, rand: () => number): [string, ExportLabels, Resolved][] {
+  const lut = new Int32Array(65536).fill(NO_LABEL);
+  for (let c = 0; c < 65536; c++) if (c % 7 !== 3) lut[c] = (c * 13) & 0xff;
+  const wide = Uint16Array.from({ length: total }, () => rand() & 0xffff);
+  const narrow = Uint8Array.from({ length: total }, () => rand() & 0xff);
+  const instances = Uint32Array.from({ length: total }, () => rand());
+  const confidence = Uint8Array.from({ length: total }, () => rand() & 0xff);
+  const resolve = (classes: Uint8Array | Uint16Array, conf: Uint8Array | null): Resolved => {
+    const codes = Int32Array.from(classes, (c) => lut[c]!);
+    return { codes, instances: Uint32Array.from(instances, (v, i) => (codes[i]! < 0 ? 0 : v)), confidence: Uint8Array.from(codes, (c, i) => (c < 0 ? 0 : conf ? conf[i]! : 255)) };
+  };
+  const direct = resolve(narrow, confidence);
+  return [
+    ['resolved export codes', labelsOf(direct, null), direct],
+    ['1-byte layer with confidence', labelsOf(direct, { classes: narrow, instances, confidence, lut }), direct],
+    ['2-byte layer without confidence', labelsOf(resolve(wide, null), { classes: wide, instances, confidence: null, lut }), resolve(wide, null)],
+  ];
+}
+
 describe('LabelKernel (WebAssembly record copy + label patch)', () => {
-  const cases: [string, LabelLayout][] = [
+  const layouts: [string, LabelLayout][] = [
     ['legacy PDRF 3 + appended fields', { inRecordLength: 34, outRecordLength: 39, classAt: 15, classMask: 0xe0, instanceAt: 34, confidenceAt: 38, unlabeled: 1 }],
     ['PDRF 8 with reused fields inside the record', { inRecordLength: 43, outRecordLength: 43, classAt: 16, classMask: 0, instanceAt: 38, confidenceAt: 42, unlabeled: 0 }],
   ];
-  it.each(cases)('%s: same bytes as the JS reference over several batches', (_name, layout) => {
-    const rand = random(7);
-    const total = 2500;
-    const codes = Int32Array.from({ length: total }, () => (rand() % 5 === 0 ? -1 : rand() % 256));
-    const instances = Uint32Array.from({ length: total }, (_, i) => (codes[i]! < 0 ? 0 : rand()));
-    const confidence = Uint8Array.from({ length: total }, (_, i) => (codes[i]! < 0 ? 0 : rand() & 0xff));
+  const total = 2500;
+  const cases = layouts.flatMap(([layoutName, layout]) => labelSources(total, random(7)).map(([labelName, labels, want]) => [`${layoutName}, ${labelName}`, layout, labels, want] as const));
+
+  it.each(cases)('%s: same bytes as the JS reference over several batches and both slots', (_name, layout, labels, want) => {
+    const rand = random(11);
     const raw = Uint8Array.from({ length: total * layout.inRecordLength }, () => rand() & 0xff);
-    const kernel = new LabelKernel(layout, 1000);
-    for (let first = 0; first < total; first += 1000) {
+    const kernel = new LabelKernel(layout, 1000, 2);
+    const outputs: Uint8Array[] = [];
+    for (let first = 0, slot = 0; first < total; first += 1000, slot ^= 1) {
       const count = Math.min(1000, total - first);
-      kernel.input.set(raw.subarray(first * layout.inRecordLength, (first + count) * layout.inRecordLength));
-      const got = kernel.run(count, first, codes, instances, confidence);
-      const want = reference(raw.subarray(first * layout.inRecordLength), count, first, layout, codes, instances, confidence);
-      expect(Buffer.compare(Buffer.from(got), Buffer.from(want))).toBe(0);
+      kernel.input(slot).set(raw.subarray(first * layout.inRecordLength, (first + count) * layout.inRecordLength));
+      const got = kernel.run(count, first, labels, slot);
+      expect(Buffer.compare(Buffer.from(got), Buffer.from(reference(raw.subarray(first * layout.inRecordLength), count, first, layout, want)))).toBe(0);
+      outputs.push(got);
     }
+    // The other slot's output is untouched by the next run (it may still be being written).
+    expect(Buffer.compare(Buffer.from(outputs[1]!), Buffer.from(reference(raw.subarray(1000 * layout.inRecordLength), 1000, 1000, layout, want)))).toBe(0);
   });
 
-  it('refuses a batch larger than its memory was sized for', () => {
-    const kernel = new LabelKernel(cases[0]![1], 10);
-    expect(() => kernel.run(11, 0, new Int32Array(11), new Uint32Array(11), new Uint8Array(11))).toThrow(RangeError);
+  it('refuses a batch larger than its memory was sized for, and a slot it does not have', () => {
+    const kernel = new LabelKernel(layouts[0]![1], 10);
+    const [, labels] = labelSources(11, random(1))[0]!;
+    expect(() => kernel.run(11, 0, labels)).toThrow(RangeError);
+    expect(() => kernel.input(1)).toThrow(RangeError);
   });
 });

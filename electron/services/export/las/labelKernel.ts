@@ -1,28 +1,35 @@
+import type { ExportLabels } from '../labels';
+
 /**
  * The LAS-source export's inner loop in WebAssembly: each source record is copied into its output
- * slot in 8-byte words, then the class byte, the instance (uint32) and the confidence
- * (uint8) are patched from the label arrays, in the same pass over the bytes. The source batch is
- * read straight into the module's memory and the output written straight from it, so a point costs
- * one copy of its record and no JS per-byte work (JS byte loops and DataView writes ran at ~7 M
- * points/s of CPU; this runs at memory speed).
+ * slot in 8-byte words, then the class byte, the instance (uint32) and the confidence (uint8) are
+ * patched, in the same pass over the bytes. The source batch is read straight into the module's
+ * memory and the output written straight from it, so a point costs one copy of its record and no
+ * JS per-byte work (JS byte loops and DataView writes ran at ~7 M points/s of CPU; this runs at
+ * memory speed).
  *
- * The module is the function below, emitted by the small builder in this file:
- *   (func (export "copyLabeled")
- *     (param $src $dst $n $inLen $outLen $codes $inst $conf $classAt $classMask $instAt $confAt $unlabeled i32)
- *     (local $c $p $k i32)
+ * Labels come either as the stored layer (class codes of 1 or 2 bytes, mapped to export codes
+ * through a 65536-entry table in the module's memory, so no full-length export arrays are built)
+ * or as export codes resolved beforehand (merged predictions). Three functions, one per label
+ * source, emitted by the small builder in this file:
+ *   (func (export "copyLabeled<variant>")
+ *     (param $src $dst $n $inLen $outLen $cls $lut $inst $conf $classAt $classMask $instAt $confAt $unlabeled i32)
+ *     (local $c $p $k $ok i32)
  *     (block (br_if 0 (i32.eqz $n))
  *       (loop
  *         ;; words may run up to 7 bytes past the record: into its label fields or the next slot,
  *         ;; both written afterwards, or the 8 spare bytes after the last slot
  *         (local.set $k 0) (loop (i64.store (i32.add $dst $k) (i64.load (i32.add $src $k)))
  *                                (local.set $k (i32.add $k 8)) (br_if 0 (i32.lt_u $k $inLen)))
- *         (local.set $c (i32.load $codes))
+ *         ;; export code: resolved: (i32.load $cls); u8/u16: (i32.load (i32.add $lut (i32.shl (i32.load8_u/16_u $cls) 2)))
+ *         (local.set $c ...) (local.set $ok (i32.ge_s $c 0))
  *         (local.set $p (i32.add $dst $classAt))
  *         ;; class byte: the flag bits the mask keeps, or'ed with the export code (unlabeled for code < 0)
- *         (i32.store8 $p (i32.or (i32.and (i32.load8_u $p) $classMask) (select $unlabeled $c (i32.lt_s $c 0))))
- *         (i32.store (i32.add $dst $instAt) (i32.load $inst))
- *         (i32.store8 (i32.add $dst $confAt) (i32.load8_u $conf))
- *         $src += $inLen, $dst += $outLen, $codes += 4, $inst += 4, $conf += 1
+ *         (i32.store8 $p (i32.or (i32.and (i32.load8_u $p) $classMask) (select $c $unlabeled $ok)))
+ *         ;; unlabeled points get instance 0 and confidence 0, whatever the layer stores there
+ *         (i32.store (i32.add $dst $instAt) (select (i32.load $inst) 0 $ok))
+ *         (i32.store8 (i32.add $dst $confAt) (select (i32.load8_u $conf) 0 $ok))
+ *         $src += $inLen, $dst += $outLen, $cls += 4/1/2, $inst += 4, $conf += 1
  *         (br_if 0 (local.tee $n (i32.sub $n 1))))))
  *   (memory (export "mem") 1)
  */
@@ -40,59 +47,75 @@ const op = {
   load: 0x28,
   load64: 0x29,
   load8u: 0x2d,
+  load16u: 0x2f,
   store: 0x36,
   store8: 0x3a,
   store64: 0x37,
   const: 0x41,
   eqz: 0x45,
   ltS: 0x48,
+  geS: 0x4e,
   ltU: 0x49,
   add: 0x6a,
   sub: 0x6b,
   and: 0x71,
   or: 0x72,
+  shl: 0x74,
 } as const;
 const VOID = 0x40;
 const MEM0 = [0x00, 0x00]; // memarg: alignment hint 1 byte (records are unaligned), offset 0
 
 // Parameter and local indices.
-const SRC = 0, DST = 1, N = 2, IN_LEN = 3, OUT_LEN = 4, CODES = 5, INST = 6, CONF = 7;
-const CLASS_AT = 8, CLASS_MASK = 9, INST_AT = 10, CONF_AT = 11, UNLABELED = 12;
-const PARAMS = 13;
-const C = 13, P = 14, K = 15; // locals
+const SRC = 0, DST = 1, N = 2, IN_LEN = 3, OUT_LEN = 4, CLS = 5, LUT = 6, INST = 7, CONF = 8;
+const CLASS_AT = 9, CLASS_MASK = 10, INST_AT = 11, CONF_AT = 12, UNLABELED = 13;
+const PARAMS = 14;
+const C = 14, P = 15, K = 16, OK = 17; // locals
+const LOCALS = 4;
 
 const get = (i: number) => [op.get, i];
 const bump = (local: number, by: number[]) => [...get(local), ...by, op.add, op.set, local];
 
-const BODY = [
-  op.block, VOID,
-  ...get(N), op.eqz, op.brIf, 0,
-  op.loop, VOID,
-  // The record in 8-byte words (memory.copy per 30-40 byte record costs a runtime call each).
-  op.const, 0, op.set, K,
-  op.loop, VOID,
-  ...get(DST), ...get(K), op.add, ...get(SRC), ...get(K), op.add, op.load64, ...MEM0, op.store64, ...MEM0,
-  ...bump(K, [op.const, 8]),
-  ...get(K), ...get(IN_LEN), op.ltU, op.brIf, 0,
-  op.end,
-  ...get(CODES), op.load, ...MEM0, op.set, C,
-  ...get(DST), ...get(CLASS_AT), op.add, op.set, P,
-  ...get(P),
-  ...get(P), op.load8u, ...MEM0, ...get(CLASS_MASK), op.and,
-  ...get(UNLABELED), ...get(C), ...get(C), op.const, 0, op.ltS, op.select,
-  op.or, op.store8, ...MEM0,
-  ...get(DST), ...get(INST_AT), op.add, ...get(INST), op.load, ...MEM0, op.store, ...MEM0,
-  ...get(DST), ...get(CONF_AT), op.add, ...get(CONF), op.load8u, ...MEM0, op.store8, ...MEM0,
-  ...bump(SRC, get(IN_LEN)),
-  ...bump(DST, get(OUT_LEN)),
-  ...bump(CODES, [op.const, 4]),
-  ...bump(INST, [op.const, 4]),
-  ...bump(CONF, [op.const, 1]),
-  ...get(N), op.const, 1, op.sub, op.tee, N, op.brIf, 0,
-  op.end,
-  op.end,
-  op.end,
-];
+/** Where a record's export code comes from, with the byte size of one entry of $cls. */
+const LABEL_SOURCES = {
+  resolved: { code: [...get(CLS), op.load, ...MEM0], step: 4 },
+  u8: { code: [...get(LUT), ...get(CLS), op.load8u, ...MEM0, op.const, 2, op.shl, op.add, op.load, ...MEM0], step: 1 },
+  u16: { code: [...get(LUT), ...get(CLS), op.load16u, ...MEM0, op.const, 2, op.shl, op.add, op.load, ...MEM0], step: 2 },
+} as const;
+type LabelSource = keyof typeof LABEL_SOURCES;
+
+function body(source: LabelSource): number[] {
+  const { code, step } = LABEL_SOURCES[source];
+  return [
+    op.block, VOID,
+    ...get(N), op.eqz, op.brIf, 0,
+    op.loop, VOID,
+    // The record in 8-byte words (memory.copy per 30-40 byte record costs a runtime call each).
+    op.const, 0, op.set, K,
+    op.loop, VOID,
+    ...get(DST), ...get(K), op.add, ...get(SRC), ...get(K), op.add, op.load64, ...MEM0, op.store64, ...MEM0,
+    ...bump(K, [op.const, 8]),
+    ...get(K), ...get(IN_LEN), op.ltU, op.brIf, 0,
+    op.end,
+    ...code, op.set, C,
+    ...get(C), op.const, 0, op.geS, op.set, OK,
+    ...get(DST), ...get(CLASS_AT), op.add, op.set, P,
+    ...get(P),
+    ...get(P), op.load8u, ...MEM0, ...get(CLASS_MASK), op.and,
+    ...get(C), ...get(UNLABELED), ...get(OK), op.select,
+    op.or, op.store8, ...MEM0,
+    ...get(DST), ...get(INST_AT), op.add, ...get(INST), op.load, ...MEM0, op.const, 0, ...get(OK), op.select, op.store, ...MEM0,
+    ...get(DST), ...get(CONF_AT), op.add, ...get(CONF), op.load8u, ...MEM0, op.const, 0, ...get(OK), op.select, op.store8, ...MEM0,
+    ...bump(SRC, get(IN_LEN)),
+    ...bump(DST, get(OUT_LEN)),
+    ...bump(CLS, [op.const, step]),
+    ...bump(INST, [op.const, 4]),
+    ...bump(CONF, [op.const, 1]),
+    ...get(N), op.const, 1, op.sub, op.tee, N, op.brIf, 0,
+    op.end,
+    op.end,
+    op.end,
+  ];
+}
 
 /** Unsigned LEB128, as every WebAssembly length and index is written. */
 function leb(n: number): number[] {
@@ -109,15 +132,18 @@ const vec = (bytes: number[]) => [...leb(bytes.length), ...bytes];
 const section = (id: number, bytes: number[]) => [id, ...vec(bytes)];
 const name = (s: string) => vec([...s].map((c) => c.charCodeAt(0)));
 
+const SOURCES = Object.keys(LABEL_SOURCES) as LabelSource[];
+
 function moduleBytes(): Uint8Array {
-  const body = [...leb(1), ...leb(3), I32, ...BODY]; // one local group: 3 x i32
+  const bodies = SOURCES.map((source) => vec([...leb(1), ...leb(LOCALS), I32, ...body(source)])); // one local group: 4 x i32
+  const exports = SOURCES.flatMap((source, f) => [...name(`copyLabeled_${source}`), 0x00, ...leb(f)]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [...leb(1), 0x60, ...vec(Array<number>(PARAMS).fill(I32)), ...leb(0)]), // type: (13 x i32) -> ()
-    ...section(3, [...leb(1), ...leb(0)]), // function 0 has type 0
+    ...section(1, [...leb(1), 0x60, ...vec(Array<number>(PARAMS).fill(I32)), ...leb(0)]), // type: (14 x i32) -> ()
+    ...section(3, [...leb(SOURCES.length), ...SOURCES.map(() => 0)]), // every function has type 0
     ...section(5, [...leb(1), 0x00, ...leb(1)]), // memory: 1 page minimum, no maximum
-    ...section(7, [...leb(2), ...name('mem'), 0x02, ...leb(0), ...name('copyLabeled'), 0x00, ...leb(0)]),
-    ...section(10, [...leb(1), ...vec(body)]),
+    ...section(7, [...leb(1 + SOURCES.length), ...name('mem'), 0x02, ...leb(0), ...exports]),
+    ...section(10, [...leb(SOURCES.length), ...bodies.flat()]),
   ]);
 }
 
@@ -147,53 +173,105 @@ export interface LabelLayout {
   unlabeled: number;
 }
 
+/** One batch's worth of label inputs inside the module's memory. */
+interface LabelSlot {
+  input: number;
+  output: number;
+  cls: number;
+  inst: number;
+  conf: number;
+}
+
 /**
- * One instance per export: its memory holds [source records | output records | codes | instances |
- * confidence] for one batch of `capacity` points and is grown once, before any view is handed out.
+ * One instance per export. Its memory holds `slots` sets of [source records | output records |
+ * label inputs] for one batch of `capacity` points each, so a caller can read the next batch into
+ * one slot and write the previous output from another while the kernel works on a third use of
+ * the memory; plus the export-code table and 255s for layers without confidence. It is grown
+ * once, before any view is handed out (growing detaches the views).
  */
 export class LabelKernel {
   private readonly memory: WasmMemory;
-  private readonly copyLabeled: CopyLabeled;
-  private readonly outAt: number;
-  private readonly codesAt: number;
-  private readonly instAt: number;
-  private readonly confAt: number;
+  private readonly copy: Record<LabelSource, CopyLabeled>;
+  private readonly slots: LabelSlot[] = [];
+  private readonly lutAt: number;
+  private readonly fullConfidenceAt: number;
+  private lutOf: Int32Array | null = null;
 
   constructor(
     private readonly layout: LabelLayout,
     private readonly capacity: number,
+    slots = 1,
   ) {
     const instance = new wasm.Instance(new wasm.Module(moduleBytes()));
     this.memory = instance.exports.mem as WasmMemory;
-    this.copyLabeled = instance.exports.copyLabeled as CopyLabeled;
-    this.outAt = capacity * layout.inRecordLength;
-    // 8 spare bytes: the last record's final word may run past its slot.
-    this.codesAt = align4(this.outAt + capacity * layout.outRecordLength + 8);
-    this.instAt = this.codesAt + 4 * capacity;
-    this.confAt = this.instAt + 4 * capacity;
-    const need = this.confAt + capacity;
+    this.copy = Object.fromEntries(SOURCES.map((s) => [s, instance.exports[`copyLabeled_${s}`] as CopyLabeled])) as Record<LabelSource, CopyLabeled>;
+    let at = 0;
+    for (let s = 0; s < slots; s++) {
+      const input = at;
+      const output = input + capacity * layout.inRecordLength;
+      // 8 spare bytes: the last record's final word may run past its slot.
+      const cls = align4(output + capacity * layout.outRecordLength + 8);
+      const inst = cls + 4 * capacity;
+      const conf = inst + 4 * capacity;
+      this.slots.push({ input, output, cls, inst, conf });
+      at = align4(conf + capacity);
+    }
+    this.lutAt = at;
+    this.fullConfidenceAt = this.lutAt + 4 * 65536;
+    const need = this.fullConfidenceAt + capacity;
     const have = this.memory.buffer.byteLength;
     if (need > have) this.memory.grow(Math.ceil((need - have) / 65536));
+    new Uint8Array(this.memory.buffer, this.fullConfidenceAt, capacity).fill(255);
   }
 
-  /** Where the next batch of source records goes (read straight into the module's memory). */
-  get input(): Uint8Array {
-    return new Uint8Array(this.memory.buffer, 0, this.outAt);
+  /** Where the next batch of source records for `slot` goes (read straight into the module's memory). */
+  input(slot = 0): Uint8Array {
+    const s = this.slot(slot);
+    return new Uint8Array(this.memory.buffer, s.input, this.capacity * this.layout.inRecordLength);
   }
 
   /**
-   * Turns the `count` records in `input` (global points first..first+count-1) into output records
-   * and returns them, a view of the module's memory valid until the next call.
+   * Turns the `count` records in `input(slot)` (global points first..first+count-1) into output
+   * records with the labels of those points, and returns them: a view of the module's memory,
+   * valid until the slot is run again.
    */
-  run(count: number, first: number, codes: Int32Array, instances: Uint32Array, confidence: Uint8Array): Uint8Array {
+  run(count: number, first: number, labels: ExportLabels, slot = 0): Uint8Array {
     if (count > this.capacity) throw new RangeError(`batch of ${count} points exceeds the kernel's ${this.capacity}`);
+    const s = this.slot(slot);
     const buf = this.memory.buffer;
-    new Int32Array(buf, this.codesAt, count).set(codes.subarray(first, first + count));
-    new Uint32Array(buf, this.instAt, count).set(instances.subarray(first, first + count));
-    new Uint8Array(buf, this.confAt, count).set(confidence.subarray(first, first + count));
+    const end = first + count;
     const l = this.layout;
-    this.copyLabeled(0, this.outAt, count, l.inRecordLength, l.outRecordLength, this.codesAt, this.instAt, this.confAt, l.classAt, l.classMask, l.instanceAt, l.confidenceAt, l.unlabeled);
-    return new Uint8Array(buf, this.outAt, count * l.outRecordLength);
+    let source: LabelSource = 'resolved';
+    let conf = s.conf;
+    const layer = labels.layer;
+    if (layer) {
+      if (this.lutOf !== layer.lut) {
+        new Int32Array(buf, this.lutAt, 65536).set(layer.lut);
+        this.lutOf = layer.lut;
+      }
+      if (layer.classes instanceof Uint8Array) {
+        source = 'u8';
+        new Uint8Array(buf, s.cls, count).set(layer.classes.subarray(first, end));
+      } else {
+        source = 'u16';
+        new Uint16Array(buf, s.cls, count).set(layer.classes.subarray(first, end));
+      }
+      new Uint32Array(buf, s.inst, count).set(layer.instances.subarray(first, end));
+      if (layer.confidence) new Uint8Array(buf, s.conf, count).set(layer.confidence.subarray(first, end));
+      else conf = this.fullConfidenceAt;
+    } else {
+      new Int32Array(buf, s.cls, count).set(labels.codes.subarray(first, end));
+      new Uint32Array(buf, s.inst, count).set(labels.instances.subarray(first, end));
+      new Uint8Array(buf, s.conf, count).set(labels.confidence.subarray(first, end));
+    }
+    this.copy[source](s.input, s.output, count, l.inRecordLength, l.outRecordLength, s.cls, this.lutAt, s.inst, conf, l.classAt, l.classMask, l.instanceAt, l.confidenceAt, l.unlabeled);
+    return new Uint8Array(buf, s.output, count * l.outRecordLength);
+  }
+
+  private slot(i: number): LabelSlot {
+    const s = this.slots[i];
+    if (!s) throw new RangeError(`the kernel has ${this.slots.length} slot(s), not slot ${i}`);
+    return s;
   }
 }
 

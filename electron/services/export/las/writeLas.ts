@@ -5,7 +5,7 @@ import type { ExportLabels } from '../labels';
 import type { BufferedWriter } from '../sink';
 import { buildLasHeader } from './header';
 import { planLas, type EvlrOut, type LasPlan } from './plan';
-import { openRawRecords } from './rawRecords';
+import { openRawRecords, type RawRecords } from './rawRecords';
 import { LabelKernel, type LabelLayout } from './labelKernel';
 import { RecordStats, writeRecords } from './records';
 
@@ -36,7 +36,7 @@ export async function writeLasFromLas(sourcePath: string, source: LasSourceDetai
     const header = records.header;
     if (header.pointCount !== labels.count)
       throw new ServiceFailure('invalid_params', `the source holds ${header.pointCount} points but the label layer ${labels.count}`);
-    const anyUnlabeled = !options.keepSourceClass && labels.keptCount > 0 && hasUnlabeled(labels);
+    const anyUnlabeled = !options.keepSourceClass && labels.unlabeledCount > 0;
     const maxCode = Math.max(labels.maxCode, anyUnlabeled ? options.unlabeledCode : -1);
     if (anyUnlabeled && options.unlabeledCode < 0) throw new ServiceFailure('invalid_params', `LAS cannot store the unlabeled code ${options.unlabeledCode}`);
     const plan = planLas({ source, header, maxCode, lasVersion: options.lasVersion });
@@ -51,15 +51,7 @@ export async function writeLasFromLas(sourcePath: string, source: LasSourceDetai
     let read = 0;
     if (plan.outFormat.id === plan.inFormat.id && labels.keep === null && !options.keepSourceClass) {
       // Every point, same layout: the WebAssembly kernel copies and labels records in its own memory.
-      const kernel = new LabelKernel(kernelLayout(plan, options.unlabeledCode), BATCH_POINTS);
-      for (;;) {
-        options.signal?.throwIfAborted();
-        const count = await records.readInto(kernel.input);
-        if (count === 0) break;
-        await out.write(kernel.run(count, read, labels.codes, labels.instances, labels.confidence));
-        read += count;
-        progress(read);
-      }
+      read = await copyLabeledPipelined(records, new LabelKernel(kernelLayout(plan, options.unlabeledCode), BATCH_POINTS, 2), labels, out, options.signal, progress);
       stats.written = read;
     } else {
       const batch = new Uint8Array(BATCH_POINTS * plan.outRecordLength);
@@ -106,9 +98,49 @@ function kernelLayout(plan: LasPlan, unlabeled: number): LabelLayout {
   };
 }
 
-function hasUnlabeled(labels: ExportLabels): boolean {
-  for (let i = 0; i < labels.count; i++) if (labels.codes[i]! < 0 && (labels.keep === null || labels.keep[i] === 1)) return true;
-  return false;
+/** Marks a promise as observed now (it is awaited later): a rejection while another await is pending must not count as unhandled. */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/**
+ * The kernel loop with the I/O overlapped: while the kernel labels batch k (on this thread), the
+ * read of batch k+1 and the write of batch k-1 run on libuv's threads, so the system time of both
+ * (copies from and into the page cache) lands on the other core. Two kernel slots alternate: a
+ * slot's input is refilled only after its records were turned into output, and its output is
+ * overwritten only after the write of that output finished (one write in flight at a time).
+ */
+async function copyLabeledPipelined(
+  records: RawRecords,
+  kernel: LabelKernel,
+  labels: ExportLabels,
+  out: BufferedWriter,
+  signal: AbortSignal | undefined,
+  progress: (read: number) => void,
+): Promise<number> {
+  let read = 0;
+  let reading = handled(records.readInto(kernel.input(0)));
+  let writing = Promise.resolve();
+  try {
+    for (let slot = 0; ; slot ^= 1) {
+      const count = await reading;
+      if (count === 0) break;
+      signal?.throwIfAborted();
+      reading = handled(records.readInto(kernel.input(slot ^ 1)));
+      const output = kernel.run(count, read, labels, slot);
+      read += count;
+      await writing;
+      writing = handled(out.write(output));
+      progress(read);
+    }
+    await writing;
+    return read;
+  } catch (e) {
+    // Nothing may still be reading into or writing from kernel memory (or the temp file) once this returns.
+    await Promise.allSettled([reading, writing]);
+    throw e;
+  }
 }
 
 /** EVLRs too large to have been loaded at import (waveforms, big hierarchies) are streamed from the source. */

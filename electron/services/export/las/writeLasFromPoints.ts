@@ -94,7 +94,7 @@ export async function writeLasFromPoints(src: ExportSource, labels: ExportLabels
   const info = src.reader.info;
   if (info.pointCount !== labels.count) throw new ServiceFailure('invalid_params', `the source holds ${info.pointCount} points but the label layer ${labels.count}`);
   const unlabeled = options.unlabeledCode;
-  const anyUnlabeled = labels.keptCount > 0 && hasUnlabeled(labels);
+  const anyUnlabeled = labels.unlabeledCount > 0;
   if (labels.maxCode > MAX_CLASS)
     throw new ServiceFailure('invalid_params', `class code ${labels.maxCode} cannot be stored in LAS (classification is one byte, 0-${MAX_CLASS}); give the class an export code of ${MAX_CLASS} or less`);
   if (anyUnlabeled && (unlabeled < 0 || unlabeled > MAX_CLASS)) throw new ServiceFailure('invalid_params', `LAS cannot store the unlabeled code ${unlabeled} (0-${MAX_CLASS})`);
@@ -160,11 +160,6 @@ export async function writeLasFromPoints(src: ExportSource, labels: ExportLabels
     points: stats.written,
     details: { las_version: '1.4', point_format: pdrf, record_length: rl, scale, source_resolution: resolution, ...(notes.length ? { notes: notes.join('; ') } : {}) },
   };
-}
-
-function hasUnlabeled(labels: ExportLabels): boolean {
-  for (let i = 0; i < labels.count; i++) if (labels.codes[i]! < 0 && (labels.keep === null || labels.keep[i] === 1)) return true;
-  return false;
 }
 
 function extraBytesVlr(): Uint8Array {
