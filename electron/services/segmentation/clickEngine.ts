@@ -91,7 +91,7 @@ export interface ClickEngineOptions {
   maxWiden?: number;
   sink?: EditSink;
   /**
-   * Render workers for point scenes (default: one per core, at most 4; the pool is process-wide).
+   * Render workers for point and mesh scenes (default: one per core, at most 4; the pool is process-wide).
    * 0 renders on the calling thread. Previews are identical either way.
    */
   renderThreads?: number;
@@ -123,22 +123,22 @@ export class ClickEngine {
     private readonly options: ClickEngineOptions = {},
   ) {
     this.votes = new VoteBuffer(scene.elementCount);
-    // Workers start now, while the user aims the first click. Meshes are rasterized in-thread.
+    // Workers start now, while the user aims the first click.
     const threads = options.renderThreads ?? defaultRenderThreads();
-    this.pool = scene.kind === 'points' && threads > 0 ? sharedRenderPool(threads) : Promise.resolve(null);
+    this.pool = threads > 0 ? sharedRenderPool(threads) : Promise.resolve(null);
   }
 
   /** How views are rendered: 'N render workers' or 'in-thread (why)'. */
   async renderMode(): Promise<string> {
     const pool = await this.pool;
     if (pool) return `${pool.threads} render worker${pool.threads === 1 ? '' : 's'}`;
-    return `in-thread (${this.scene.kind === 'mesh' ? 'mesh scene' : (this.options.renderThreads ?? 1) === 0 ? 'renderThreads: 0' : 'render workers could not start'})`;
+    return `in-thread (${(this.options.renderThreads ?? 1) === 0 ? 'renderThreads: 0' : 'render workers could not start'})`;
   }
 
   /** Renders (and segments) one view, on a render worker when there is a pool, else here. */
   private async runView(job: ViewJob, radius: number, pool: RenderPool | null, timings: StageTimings): Promise<ViewResult> {
     let outcome: ViewOutcome | null = null;
-    if (pool) outcome = await pool.run(this.scene.geometry, job).catch(() => null); // a lost worker: render this view here
+    if (pool) outcome = await pool.run(this.scene, job).catch(() => null); // a lost worker: render this view here
     outcome ??= runViewJob((j) => renderView(this.scene, j.camera, { cull: j.cull, pointBudget: j.pointBudget }), { ...job, builtin: null });
     timings.render += outcome.renderMs;
     timings.segment += outcome.segmentMs;

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { moduleDir, startReadyWorker } from '../../workers/workerLauncher';
+import type { ClickScene } from '../scene/clickScene';
 import type { SceneGeometry } from '../scene/sceneGeometry';
 import type { RenderRequest, RenderResponse } from './renderWorker';
 import { sharedSceneData } from './sharedScene';
@@ -19,7 +20,8 @@ import type { ViewJob, ViewOutcome } from './viewJob';
  */
 export interface RenderPool {
   readonly threads: number;
-  run(geometry: SceneGeometry, job: ViewJob): Promise<ViewOutcome>;
+  /** Renders (and for the built-in segmenter segments) one view of a point or mesh scene. */
+  run(scene: ClickScene, job: ViewJob): Promise<ViewOutcome>;
 }
 
 /** Worker threads the click engine asks for by default: one per core, at most one per view. */
@@ -34,7 +36,7 @@ const startWorker = (): Promise<Worker | null> => startReadyWorker(moduleDir(imp
 interface Task {
   id: number;
   key: number;
-  geometry: SceneGeometry;
+  scene: ClickScene;
   job: ViewJob;
   resolve: (o: ViewOutcome) => void;
   reject: (e: Error) => void;
@@ -70,7 +72,8 @@ class WorkerPool implements RenderPool {
     }
   }
 
-  run(geometry: SceneGeometry, job: ViewJob): Promise<ViewOutcome> {
+  run(scene: ClickScene, job: ViewJob): Promise<ViewOutcome> {
+    const geometry = scene.geometry;
     let key = this.keys.get(geometry);
     if (key === undefined) {
       key = this.nextKey++;
@@ -79,7 +82,7 @@ class WorkerPool implements RenderPool {
     }
     const k = key;
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, key: k, geometry, job, resolve, reject });
+      this.queue.push({ id: this.nextId++, key: k, scene, job, resolve, reject });
       this.pump();
     });
   }
@@ -90,7 +93,7 @@ class WorkerPool implements RenderPool {
       const task = this.queue.shift()!;
       slot.task = task;
       if (!slot.scenes.has(task.key)) {
-        slot.worker.postMessage({ type: 'scene', key: task.key, data: sharedSceneData(task.geometry) } satisfies RenderRequest);
+        slot.worker.postMessage({ type: 'scene', key: task.key, data: sharedSceneData(task.scene) } satisfies RenderRequest);
         slot.scenes.add(task.key);
       }
       slot.worker.ref(); // an awaited view keeps the process alive

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { sharedPointSource, type SharedSceneData } from './sharedScene';
 import { outcomeTransferables, runViewJob, type ViewJob } from './viewJob';
-import { renderPoints } from './viewRenderer';
+import { renderMesh, renderPoints } from './viewRenderer';
 import type { PointSource } from '../scene/pointSource';
 
 /**
@@ -19,16 +19,23 @@ export type RenderResponse = { id: number; ok: true; outcome: ReturnType<typeof 
 const port = parentPort;
 if (!port) throw new Error('renderWorker must run in a worker thread');
 
-const scenes = new Map<number, PointSource>();
+/** A point scene, or a mesh scene's face-centroid source with its triangles. */
+const scenes = new Map<number, { source: PointSource; data: SharedSceneData }>();
 
 port.on('message', (m: RenderRequest) => {
-  if (m.type === 'scene') scenes.set(m.key, sharedPointSource(m.data));
+  if (m.type === 'scene') scenes.set(m.key, { source: sharedPointSource(m.data), data: m.data });
   else if (m.type === 'drop') scenes.delete(m.key);
   else {
     try {
-      const source = scenes.get(m.key);
-      if (!source) throw new Error(`scene ${m.key} was not sent to this worker`);
-      const outcome = runViewJob((job) => renderPoints(source, job.camera, { cull: job.cull, pointBudget: job.pointBudget }), m.job);
+      const scene = scenes.get(m.key);
+      if (!scene) throw new Error(`scene ${m.key} was not sent to this worker`);
+      const { source, data } = scene;
+      const mesh = data.mesh;
+      const options = (job: ViewJob) => ({ cull: job.cull, pointBudget: job.pointBudget });
+      const outcome = runViewJob(
+        (job) => (mesh ? renderMesh(source, data.cellSize, mesh.mesh, mesh.faceHag, job.camera, options(job)) : renderPoints(source, job.camera, options(job))),
+        m.job,
+      );
       port.postMessage({ id: m.id, ok: true, outcome } satisfies RenderResponse, outcomeTransferables(outcome));
     } catch (e) {
       port.postMessage({ id: m.id, ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies RenderResponse);

@@ -1,9 +1,10 @@
 import type { Vec3 } from '../../../../common/geometry/camera';
-import type { SceneGeometry } from '../scene/sceneGeometry';
+import type { ClickScene, MeshData } from '../scene/clickScene';
 import type { PointChunk, PointSource } from '../scene/pointSource';
 import { blocksInSphere } from '../spatial/voxelGrid';
+import { faceHeights } from './viewRenderer';
 
-type Shareable = Float32Array | Uint8Array | Uint32Array | Int32Array;
+type Shareable = Float32Array | Uint8Array | Uint32Array | Int32Array | Int16Array;
 
 /**
  * What a render worker needs of a point scene, every array backed by a SharedArrayBuffer: posted
@@ -24,6 +25,8 @@ export interface SharedSceneData {
   blockI: Int32Array;
   blockJ: Int32Array;
   blockK: Int32Array;
+  /** Mesh scenes: the triangles to rasterize (the arrays above are then the face centroids). */
+  mesh: { mesh: MeshData; faceHag: Float32Array | null } | null;
 }
 
 /** A typed array over shared memory: the array itself when it already is, else a copy made once. */
@@ -34,13 +37,15 @@ export function toShared<T extends Shareable>(a: T): T {
   return out;
 }
 
-const cache = new WeakMap<SceneGeometry, SharedSceneData>();
+const cache = new WeakMap<object, SharedSceneData>();
 
-/** The geometry's render inputs in shared memory (SceneGeometry allocates most of them there already). */
-export function sharedSceneData(g: SceneGeometry): SharedSceneData {
+/** A scene's render inputs in shared memory (SceneGeometry allocates most of them there already; mesh arrays are copied once). */
+export function sharedSceneData(scene: ClickScene): SharedSceneData {
+  const g = scene.geometry;
   let d = cache.get(g);
   if (!d) {
     const grid = g.grid;
+    const m = scene.kind === 'mesh' ? scene.mesh : null;
     d = {
       pointCount: g.pointCount,
       cellSize: grid.cellSize,
@@ -55,6 +60,17 @@ export function sharedSceneData(g: SceneGeometry): SharedSceneData {
       blockI: toShared(grid.blockI),
       blockJ: toShared(grid.blockJ),
       blockK: toShared(grid.blockK),
+      mesh: m && {
+        mesh: {
+          positions: toShared(m.positions),
+          indices: toShared(m.indices),
+          cornerUvs: m.cornerUvs ? toShared(m.cornerUvs) : null,
+          faceTexture: m.faceTexture ? toShared(m.faceTexture) : null,
+          textures: m.textures.map((t) => ({ ...t, rgba: toShared(t.rgba) })),
+          faceColors: toShared(m.faceColors),
+        },
+        faceHag: g.hag ? toShared(faceHeights(scene as Extract<ClickScene, { kind: 'mesh' }>)) : null,
+      },
     };
     cache.set(g, d);
   }

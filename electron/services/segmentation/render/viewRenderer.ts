@@ -1,5 +1,5 @@
 import type { Camera, Vec3 } from '../../../../common/geometry/camera';
-import type { ClickScene } from '../scene/clickScene';
+import type { ClickScene, MeshData } from '../scene/clickScene';
 import type { PointSource } from '../scene/pointSource';
 import { rasterizeMesh } from './rasterize';
 import { splatPoints } from './splat';
@@ -20,14 +20,23 @@ export interface RenderOptions {
  */
 export function renderView(scene: ClickScene, camera: Camera, options: RenderOptions): RenderedView {
   if (scene.kind === 'points') return renderPoints(scene.geometry, camera, options);
-  let faces: Uint32Array | null = null;
   const g = scene.geometry;
+  return renderMesh(g, g.grid.cellSize, scene.mesh, g.hag ? faceHeights(scene) : null, camera, options);
+}
+
+/**
+ * Rasterizes a mesh scene's faces whose centroids (`centroids`, ids = face indices) lie within the
+ * cull sphere, in the order the source visits them: the same code here and in a render worker (over
+ * the shared copy of the centroid geometry), so both give identical views.
+ */
+export function renderMesh(centroids: PointSource, cellSize: number, mesh: MeshData, faceHag: Float32Array | null, camera: Camera, options: RenderOptions): RenderedView {
+  let faces: Uint32Array | null = null;
   if (options.cull) {
     const list: number[] = [];
     const { center, radius } = options.cull;
     // Face centroids within the sphere, padded by the largest face extent we expect (a few cells).
-    const rr = radius + 4 * g.grid.cellSize;
-    g.visitNear(center, rr, (chunk, start, end) => {
+    const rr = radius + 4 * cellSize;
+    centroids.visitNear(center, rr, (chunk, start, end) => {
       for (let s = start; s < end; s++) {
         const dx = chunk.positions[s * 3]! - center[0];
         const dy = chunk.positions[s * 3 + 1]! - center[1];
@@ -37,8 +46,7 @@ export function renderView(scene: ClickScene, camera: Camera, options: RenderOpt
     });
     faces = Uint32Array.from(list);
   }
-  const faceHag = g.hag ? faceHeights(scene) : null;
-  return rasterizeMesh(scene.mesh, camera, { faces, faceHag });
+  return rasterizeMesh(mesh, camera, { faces, faceHag });
 }
 
 /** Point splatting with the click engine's defaults, for any point source (the scene, or its shared copy in a worker). */
@@ -49,7 +57,7 @@ export function renderPoints(source: PointSource, camera: Camera, options: Rende
 const faceHagCache = new WeakMap<object, Float32Array>();
 
 /** Height above ground per face, in face order (the geometry holds it in voxel order). */
-function faceHeights(scene: Extract<ClickScene, { kind: 'mesh' }>): Float32Array {
+export function faceHeights(scene: Extract<ClickScene, { kind: 'mesh' }>): Float32Array {
   const g = scene.geometry;
   let out = faceHagCache.get(g);
   if (!out) {
