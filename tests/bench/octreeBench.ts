@@ -2,7 +2,8 @@
  * Octree build benchmark: `npm run bench:octree [-- --points N --budget MIB]` (scripts/bench-octree.mjs
  * bundles this file and the octree worker as a build would, so worker start-up is not tsx's).
  *
- * `--modes memory,single` runs only those modes (default: all four).
+ * `--modes memory,single` runs only those modes (default: all four). `--cpu-prof DIR` writes a V8 CPU
+ * profile of every thread of each mode's child (main thread and workers) to DIR.
  *
  * Generates the demo scene (default 10M points) into a raw columnar file in a temp folder (never
  * committed), then builds its octree in two fresh child processes so each peak RSS is its own:
@@ -229,9 +230,14 @@ async function main() {
     const self = fileURLToPath(import.meta.url);
     const modes = (process.argv[process.argv.indexOf('--modes') + 1] ?? '').split(',');
     const selected = process.argv.includes('--modes') ? ALL_MODES.filter((m) => modes.includes(m)) : ALL_MODES;
+    const profAt = process.argv.indexOf('--cpu-prof');
+    const prof = profAt >= 0 ? ['--cpu-prof', '--cpu-prof-dir', process.argv[profAt + 1]!] : [];
     const runs = selected.map((mode) => {
       const load = loadavg()[0];
-      const r = spawnSync(process.execPath, [self, '--child', mode, file, work, String(budget)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const r = spawnSync(process.execPath, [...prof, self, '--child', mode, file, work, String(budget)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
       if (r.status !== 0) throw new Error(`${mode} run failed:\n${r.stderr}`);
       rmSync(join(work, `octree-${mode}`), { recursive: true, force: true });
       return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as object), loadAverageAtStart: round(load ?? 0) };

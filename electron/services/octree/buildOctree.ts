@@ -4,11 +4,13 @@ import { basename, dirname, join } from 'node:path';
 import { ServiceFailure } from '../../../common/result';
 import type { Scan } from '../scans/model';
 import type { PointChunk, ScanReader } from '../scans/formats/types';
-import { CellCounts, countingGridBits, planChunks, type ChunkPlan } from './chunkPlan';
+import { CellCounts, countingGridBits, loadOrder, planChunks, type ChunkPlan } from './chunkPlan';
+import { BufferPool } from './bufferPool';
 import { ChunkBuckets, ScanChunks, type ChunkSource } from './chunkSources';
 import { HIERARCHY_FILE, NODES_FILE, OCTREE_FORMAT, OCTREE_VERSION, spacingAt, type OctreeCube, type OctreeHierarchy } from './format';
 import { cubeFromBounds, GridKey } from './gridKey';
 import { LodBuilder, type LodParams, type PendingNode } from './lodBuilder';
+import { nodeBlockBytes } from './nodeBlock';
 import { NodeFileWriter } from './nodeFile';
 import { startChunkIndexer, type ChunkIndexer } from './octreeWorkers';
 import { PhasedProgress, type ProgressCallback } from './progress';
@@ -61,6 +63,11 @@ const MAX_LEVEL = 20;
 const INDEXING_BYTES_PER_POINT = 128;
 /** Chunks stay below this whatever the budget: bounds the memory of chunks in flight (~32 MB each). */
 const MAX_CHUNK_POINTS = 1 << 18;
+/**
+ * An in-memory scan is gathered into chunks in about this many passes over it (ScanChunks): more
+ * passes hold fewer records at once, each pass reads the whole scan's chunk numbers.
+ */
+const GATHER_PASSES = 12;
 /** Scans up to this size are indexed on the calling thread unless `threads` says otherwise. */
 const SMALL_SCAN_POINTS = 100_000;
 
@@ -132,7 +139,7 @@ export async function buildOctree(input: Scan | ScanReader, outDir: string, opti
           readChunkPoints: options.readChunkPoints,
           inFlight,
         })
-      : prepareFromScan(input, maxChunkPoints, inFlight);
+      : prepareFromScan(input, maxChunkPoints, inFlight, budget);
     const { plan, source, cube, pointCount } = prepared;
     const params: LodParams = {
       cube,
@@ -215,7 +222,7 @@ function replaceDir(tmp: string, outDir: string) {
   rmSync(old, { recursive: true, force: true });
 }
 
-function prepareFromScan(scan: Scan, maxChunkPoints: number, inFlight: number): Prepared {
+function prepareFromScan(scan: Scan, maxChunkPoints: number, inFlight: number, budget: number): Prepared {
   const n = scan.pointCount;
   const bounds = boundsOf(scan.positions, n);
   const cube = cubeFromBounds(bounds.min, bounds.max);
@@ -224,6 +231,8 @@ function prepareFromScan(scan: Scan, maxChunkPoints: number, inFlight: number): 
   cells.addPositions(scan.positions, n);
   const plan = planChunks(cells, maxChunkPoints);
   const sources = pickAttributeSources(scan.attributes);
+  // A group's records and the chunks in flight share the budget; a group is never less than a chunk.
+  const groupPoints = Math.max(maxChunkPoints, Math.min(Math.ceil(n / GATHER_PASSES), Math.floor(budget / RECORD_BYTES / 2)));
   const color = sources.color ? scan.attributes.find((a) => a.name === sources.color!.name) : undefined;
   return {
     pointCount: n,
@@ -233,7 +242,7 @@ function prepareFromScan(scan: Scan, maxChunkPoints: number, inFlight: number): 
     plan,
     colorMax: color ? colorMax16(color) : 0,
     sources,
-    source: new ScanChunks(scan, plan, key, sources, inFlight),
+    source: new ScanChunks(scan, plan, key, sources, loadOrder(plan), groupPoints, inFlight),
     spills: () => 0,
   };
 }
@@ -384,7 +393,9 @@ async function indexChunks(
 ): Promise<PendingNode[]> {
   const roots: PendingNode[] = [];
   const total = plan.chunks.reduce((s, c) => s + c.pointCount, 0) || 1;
-  const order = plan.chunks.map((_, i) => i).sort((a, b) => plan.chunks[b]!.pointCount - plan.chunks[a]!.pointCount);
+  const order = loadOrder(plan);
+  // The buffers workers encode nodes into, handed back and forth (NodeBlock).
+  const outputs = new BufferPool(indexer.parallelism + 1);
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | null = null;
   let done = 0;
@@ -397,11 +408,13 @@ async function indexChunks(
     if (failure || signal?.aborted) break;
     const chunk = plan.chunks[c]!;
     const records = await source.load(c);
+    const output = outputs.take(nodeBlockBytes(params.attributes, chunk.pointCount));
     const task = indexer
-      .index({ name: chunk.name, params, buffer: records.bytes.buffer as ArrayBuffer, count: records.count })
+      .index({ name: chunk.name, params, buffer: records.bytes.buffer as ArrayBuffer, count: records.count, output })
       .then((result) => {
         source.recycle(result.spent);
         for (const node of result.nodes) writer.write(node);
+        for (const buffer of result.outputs) outputs.give(buffer);
         const r = result.root;
         roots.push({ name: r.name, level: r.level, childMask: r.childMask, records: recordsOver(r.buffer, r.count) });
         done += chunk.pointCount;

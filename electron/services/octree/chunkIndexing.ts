@@ -1,6 +1,7 @@
 import { LodBuilder, type EncodedNode, type LodParams } from './lodBuilder';
 import { IndexArena } from './indexArena';
 import { MortonSorter } from './mortonSort';
+import { NodeBlock, nodeBlockBytes } from './nodeBlock';
 import { PoissonSampler } from './poissonSampler';
 import { recordsOver, RECORD_BYTES } from './records';
 
@@ -11,6 +12,8 @@ export interface IndexRequest {
   params: LodParams;
   buffer: ArrayBuffer;
   count: number;
+  /** A buffer to encode the nodes into (a NodeBlock's, back from an earlier chunk), or an empty one. */
+  output: ArrayBuffer;
 }
 
 export interface IndexedChunk {
@@ -19,6 +22,8 @@ export interface IndexedChunk {
   root: { name: string; level: number; childMask: number; buffer: ArrayBuffer; count: number };
   /** The request's buffer, free again: handed back so that it can carry a later chunk. */
   spent: ArrayBuffer;
+  /** The buffers the nodes' blobs are slices of: free again once the nodes are written. */
+  outputs: ArrayBuffer[];
 }
 
 export type IndexResponse = { id: number; ok: true; result: IndexedChunk } | { id: number; ok: false; message: string };
@@ -40,7 +45,8 @@ export class IndexingContext {
 
 /** Run by the worker, and by the main thread when no worker could start. */
 export function indexChunk(request: IndexRequest, context: IndexingContext): IndexedChunk {
-  const builder = new LodBuilder(request.params, context.samplerFor(request.params.spacingDivisor), context.arena);
+  const block = new NodeBlock(request.output, nodeBlockBytes(request.params.attributes, request.count));
+  const builder = new LodBuilder(request.params, context.samplerFor(request.params.spacingDivisor), context.arena, block);
   const records = recordsOver(request.buffer, request.count);
   const root = builder.indexChunk(records, request.name, context.sorter);
   const buffer = root.records.bytes.buffer as ArrayBuffer;
@@ -48,9 +54,10 @@ export function indexChunk(request: IndexRequest, context: IndexingContext): Ind
     nodes: builder.nodes,
     root: { name: root.name, level: root.level, childMask: root.childMask, buffer, count: buffer.byteLength / RECORD_BYTES },
     spent: request.buffer,
+    outputs: block.buffers,
   };
 }
 
 export function transferables(result: IndexedChunk): ArrayBuffer[] {
-  return [result.root.buffer, result.spent, ...result.nodes.map((n) => n.blob)];
+  return [result.root.buffer, result.spent, ...result.outputs];
 }

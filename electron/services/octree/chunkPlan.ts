@@ -88,3 +88,8 @@ export function planChunks(cells: CellCounts, maxChunkPoints: number): ChunkPlan
   visit(0, 0, 0, 0, 'r');
   return { chunks, cellChunk, bits };
 }
+
+/** The order chunks are indexed in: largest first, so the last chunk to finish is a small one. */
+export function loadOrder(plan: ChunkPlan): number[] {
+  return plan.chunks.map((_, i) => i).sort((a, b) => plan.chunks[b]!.pointCount - plan.chunks[a]!.pointCount);
+}

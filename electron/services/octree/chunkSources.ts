@@ -7,10 +7,12 @@ import { BufferPool } from './bufferPool';
 import {
   allocRecords,
   copyRecord,
+  exactColumns,
   fillRecords,
   RECORD_BYTES,
   RECORD_WORDS,
   recordsOver,
+  scatterExact,
   type AttributeSources,
   type Records,
 } from './records';
@@ -172,49 +174,96 @@ function writeAll(fd: number, bytes: Uint8Array) {
 }
 
 /**
- * Chunks of a scan already in memory: one counting sort of point numbers by chunk (4 bytes a point,
- * one list per chunk, dropped once the chunk is loaded), then each chunk's records are gathered on
- * demand. Nothing else is copied up front.
+ * Chunks of a scan already in memory. Each point's chunk number is kept (1 byte a point up to 256
+ * chunks, 2 up to 65,536); chunks are gathered a group at a time, in load order, by one forward pass
+ * over the scan that writes every chunk of the group (scatterExact). Gathering chunk by chunk read
+ * each point's columns out of order (on a scan in random spatial order, a cache miss per column per
+ * point) on the main thread, the build's serial part; a pass per group reads the columns in order,
+ * and the group bounds the records held at once.
  */
 export class ScanChunks implements ChunkSource {
-  private readonly lists: Uint32Array[];
+  private readonly chunkOf: Uint8Array | Uint16Array | Uint32Array;
+  private readonly groups: number[][];
+  private readonly ready = new Map<number, Records>();
+  private readonly slotOf: Int32Array;
   private readonly pool: BufferPool;
+  private nextGroup = 0;
 
   constructor(
     private readonly scan: Scan,
-    plan: ChunkPlan,
+    private readonly plan: ChunkPlan,
     key: GridKey,
     private readonly sources: AttributeSources,
+    order: readonly number[],
+    groupPoints: number,
     inFlight: number,
   ) {
-    this.pool = new BufferPool(inFlight);
     const { chunks, cellChunk } = plan;
+    const n = scan.pointCount;
+    this.chunkOf = chunks.length <= 256 ? new Uint8Array(n) : chunks.length <= 65_536 ? new Uint16Array(n) : new Uint32Array(n);
     const grid = key.cells(plan.bits);
-    this.lists = chunks.map((c) => new Uint32Array(c.pointCount));
-    const cursor = new Uint32Array(chunks.length);
     const p = scan.positions;
-    for (let i = 0; i < scan.pointCount; i++) {
-      const chunk = cellChunk[grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!)]!;
-      this.lists[chunk]![cursor[chunk]!++] = i;
+    const chunkOf = this.chunkOf;
+    for (let i = 0; i < n; i++) chunkOf[i] = cellChunk[grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!)]!;
+    this.groups = [];
+    let group: number[] = [];
+    let points = 0;
+    for (const c of order) {
+      const size = chunks[c]!.pointCount;
+      if (group.length > 0 && points + size > groupPoints) {
+        this.groups.push(group);
+        group = [];
+        points = 0;
+      }
+      group.push(c);
+      points += size;
     }
+    if (group.length > 0) this.groups.push(group);
+    this.slotOf = new Int32Array(chunks.length).fill(-1);
+    const largestGroup = this.groups.reduce((m, g) => Math.max(m, g.length), 0);
+    this.pool = new BufferPool(largestGroup + inFlight);
   }
 
-  /**
-   * Gathers in ascending point order (the counting sort kept it), a forward walk through the
-   * scan's arrays. The spatial sort, whose reads are random on unordered scans, is left to the
-   * workers, where it runs in parallel.
-   */
   async load(chunk: number): Promise<Records> {
-    const order = this.lists[chunk]!;
-    this.lists[chunk] = new Uint32Array(0);
-    const out = recordsOver(this.pool.take(order.length * RECORD_BYTES), order.length);
-    fillRecords(out, 0, this.scan.positions, this.scan.attributes, this.sources, 0, { order });
-    return out;
+    let records = this.ready.get(chunk);
+    while (!records) {
+      if (this.nextGroup >= this.groups.length) throw new Error(`octree chunk ${chunk} is in no group left to gather`);
+      this.gather(this.groups[this.nextGroup++]!);
+      records = this.ready.get(chunk);
+    }
+    this.ready.delete(chunk);
+    return records;
+  }
+
+  private gather(group: number[]): void {
+    const { chunks } = this.plan;
+    const { slotOf, chunkOf, scan } = this;
+    const outs = group.map((c) => recordsOver(this.pool.take(chunks[c]!.pointCount * RECORD_BYTES), chunks[c]!.pointCount));
+    group.forEach((c, slot) => (slotOf[c] = slot));
+    const cursors = new Int32Array(group.length);
+    const exact = exactColumns(scan.positions, scan.attributes, this.sources);
+    if (exact) scatterExact(exact, 0, chunkOf, slotOf, outs, cursors);
+    else {
+      // Attributes that need rounding: list the group's points, then gather each chunk.
+      const lists = group.map((c) => new Uint32Array(chunks[c]!.pointCount));
+      for (let s = 0; s < chunkOf.length; s++) {
+        const slot = slotOf[chunkOf[s]!]!;
+        if (slot >= 0) lists[slot]![cursors[slot]!++] = s;
+      }
+      lists.forEach((order, slot) => fillRecords(outs[slot]!, 0, scan.positions, scan.attributes, this.sources, 0, { order }));
+    }
+    group.forEach((c, slot) => {
+      slotOf[c] = -1;
+      if (cursors[slot] !== chunks[c]!.pointCount) throw new Error(`octree chunk ${c}: expected ${chunks[c]!.pointCount} points, got ${cursors[slot]}`);
+      this.ready.set(c, outs[slot]!);
+    });
   }
 
   recycle(buffer: ArrayBuffer): void {
     this.pool.give(buffer);
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.ready.clear();
+  }
 }

@@ -2,6 +2,7 @@ import { nodeCube, spacingAt, type NodeAttribute, type OctreeCube } from './form
 import { GridKey, KEY_BITS, KEY_MAX } from './gridKey';
 import { MortonSorter, octantStart, SORTED_LEVELS } from './mortonSort';
 import { IndexArena } from './indexArena';
+import type { NodeBlock } from './nodeBlock';
 import { encodeNode } from './nodeEncoder';
 import { PoissonSampler } from './poissonSampler';
 import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, type Records } from './records';
@@ -39,7 +40,8 @@ export interface EncodedNode {
   level: number;
   pointCount: number;
   childMask: number;
-  blob: ArrayBuffer;
+  /** The node's bytes: its own buffer, or a slice of the chunk's NodeBlock. */
+  blob: Uint8Array;
 }
 
 /** A node whose own points may still be taken by its parent (a chunk root, or an upper node under construction). */
@@ -71,12 +73,14 @@ export class LodBuilder {
 
   /**
    * A sampler may be passed in to reuse its grid (several MB) across chunks, an arena to reuse the
-   * point lists' memory (indexChunk then frees all lists of the previous chunk).
+   * point lists' memory (indexChunk then frees all lists of the previous chunk), a block to encode
+   * the nodes into.
    */
   constructor(
     readonly params: LodParams,
     sampler?: PoissonSampler,
     private readonly arena?: IndexArena,
+    private readonly block?: NodeBlock,
   ) {
     this.sampler = sampler && sampler.divisor === params.spacingDivisor ? sampler : new PoissonSampler(params.spacingDivisor);
   }
@@ -227,7 +231,8 @@ export class LodBuilder {
   emit(records: Records, pick: Uint32Array | null, name: string, level: number, childMask: number): void {
     const { attributes, colorMax } = this.params;
     const pointCount = pick ? pick.length : records.count;
-    this.nodes.push({ name, level, pointCount, childMask, blob: encodeNode(records, pick, attributes, colorMax) });
+    const blob = encodeNode(records, pick, attributes, colorMax, this.block ? (bytes) => this.block!.alloc(bytes) : undefined);
+    this.nodes.push({ name, level, pointCount, childMask, blob });
   }
 }
 

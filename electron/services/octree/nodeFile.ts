@@ -18,7 +18,7 @@ export class NodeFileWriter {
   }
 
   write(node: EncodedNode): void {
-    const bytes = new Uint8Array(node.blob);
+    const bytes = node.blob;
     this.entries.push({
       name: node.name,
       level: node.level,

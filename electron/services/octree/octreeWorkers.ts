@@ -133,7 +133,7 @@ class WorkerIndexer implements ChunkIndexer {
       const worker = this.idle.pop()!;
       const task = this.queue.shift()!;
       this.running.set(worker, task);
-      worker.postMessage(task.request, [task.request.buffer]);
+      worker.postMessage(task.request, [task.request.buffer, task.request.output]);
     }
   }
 

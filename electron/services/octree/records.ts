@@ -105,10 +105,176 @@ export function fillRecords(
   const order = 'order' in src ? src.order : null;
   const count = order ? order.length : (src as { count: number }).count;
   const start = order ? 0 : (src as { start: number }).start;
+  const exact = exactColumns(positions, attributes, sources);
+  if (exact) {
+    if (order) gatherExact(out, at, exact, firstIndex, order);
+    else copyExact(out, at, exact, firstIndex, start, count);
+    return;
+  }
   const byName = (name: string | null) => (name === null ? undefined : attributes.find((a) => a.name === name));
-  const intensity = scalarReader(byName(sources.intensity));
-  const classification = scalarReader(byName(sources.classification));
+  const intensity = byName(sources.intensity)?.values;
+  const classification = byName(sources.classification)?.values;
   const colorAttr = sources.color ? byName(sources.color.name) : undefined;
+  fillAny(out, at, positions, intensity, classification, colorAttr, firstIndex, order, start, count);
+}
+
+type Exact = Uint8Array | Uint16Array;
+const NONE = new Uint16Array(0);
+
+/** The point's columns when every attribute is stored as it is (no rounding), else null. */
+export function exactColumns(positions: Float32Array, attributes: readonly ScanAttribute[], sources: AttributeSources): ExactColumns | null {
+  const byName = (name: string | null) => (name === null ? undefined : attributes.find((a) => a.name === name));
+  const intensity = byName(sources.intensity)?.values;
+  const classification = byName(sources.classification)?.values;
+  const colorAttr = sources.color ? byName(sources.color.name) : undefined;
+  const color = colorAttr?.values;
+  if (!isExact(intensity) || !isExact(classification) || !isExact(color) || (colorAttr && colorAttr.components !== 3)) return null;
+  return {
+    positions,
+    intensity: intensity ?? NONE,
+    classification: classification ?? NONE,
+    color: color ?? NONE,
+    colorFactor: color instanceof Uint8Array ? 257 : 1,
+    hasIntensity: intensity !== undefined,
+    hasClassification: classification !== undefined,
+    hasColor: color !== undefined,
+  };
+}
+
+function isExact(values: ScanAttribute['values'] | undefined): values is Exact | undefined {
+  return values === undefined || values instanceof Uint8Array || values instanceof Uint16Array;
+}
+
+/** Integer columns stored as they are (uint8 colour scaled by 257): the case of LAS, PLY and the demo scene. */
+export interface ExactColumns {
+  positions: Float32Array;
+  intensity: Exact;
+  classification: Exact;
+  color: Exact;
+  colorFactor: number;
+  hasIntensity: boolean;
+  hasClassification: boolean;
+  hasColor: boolean;
+}
+
+/**
+ * The in-memory gather: one fused pass over the listed points. Kept free of closures and per-point
+ * type tests: it runs on the main thread for every point of an in-memory scan (random reads when the
+ * scan is not in spatial order), which made it the build's serial bottleneck.
+ */
+function gatherExact(out: Records, at: number, c: ExactColumns, firstIndex: number, order: Uint32Array): void {
+  const { positions, intensity, classification, color, colorFactor, hasIntensity, hasClassification, hasColor } = c;
+  const { f32, u32, u16 } = out;
+  for (let i = 0, n = order.length, w = at * RECORD_WORDS; i < n; i++, w += RECORD_WORDS) {
+    const s = order[i]!;
+    const p = s * 3;
+    const h = w * 2;
+    f32[w] = positions[p]!;
+    f32[w + 1] = positions[p + 1]!;
+    f32[w + 2] = positions[p + 2]!;
+    u32[w + 3] = firstIndex + s;
+    u16[h + H_INTENSITY] = hasIntensity ? intensity[s]! : 0;
+    u16[h + H_CLASS] = hasClassification ? classification[s]! : 0;
+    if (hasColor) {
+      u16[h + H_RED] = color[p]! * colorFactor;
+      u16[h + H_RED + 1] = color[p + 1]! * colorFactor;
+      u16[h + H_RED + 2] = color[p + 2]! * colorFactor;
+    } else {
+      u16[h + H_RED] = 0;
+      u16[h + H_RED + 1] = 0;
+      u16[h + H_RED + 2] = 0;
+    }
+    u16[h + H_RED + 3] = 0;
+  }
+}
+
+/** As gatherExact for `count` consecutive points from `start` (a reader chunk). */
+function copyExact(out: Records, at: number, c: ExactColumns, firstIndex: number, start: number, count: number): void {
+  const { positions, intensity, classification, color, colorFactor, hasIntensity, hasClassification, hasColor } = c;
+  const { f32, u32, u16 } = out;
+  for (let s = start, end = start + count, w = at * RECORD_WORDS; s < end; s++, w += RECORD_WORDS) {
+    const p = s * 3;
+    const h = w * 2;
+    f32[w] = positions[p]!;
+    f32[w + 1] = positions[p + 1]!;
+    f32[w + 2] = positions[p + 2]!;
+    u32[w + 3] = firstIndex + s;
+    u16[h + H_INTENSITY] = hasIntensity ? intensity[s]! : 0;
+    u16[h + H_CLASS] = hasClassification ? classification[s]! : 0;
+    if (hasColor) {
+      u16[h + H_RED] = color[p]! * colorFactor;
+      u16[h + H_RED + 1] = color[p + 1]! * colorFactor;
+      u16[h + H_RED + 2] = color[p + 2]! * colorFactor;
+    } else {
+      u16[h + H_RED] = 0;
+      u16[h + H_RED + 1] = 0;
+      u16[h + H_RED + 2] = 0;
+    }
+    u16[h + H_RED + 3] = 0;
+  }
+}
+
+/**
+ * One forward pass over the whole scan that writes the records of several chunks at once: point s
+ * goes to `outs[slot]` where slot = slotOf[chunkOf[s]] (-1: not in this group). Each chunk's
+ * records stay in ascending point order. On a scan in random spatial order this reads each cache
+ * line of the columns once per pass instead of once per point, as gathering chunk by chunk does.
+ */
+export function scatterExact(
+  c: ExactColumns,
+  firstIndex: number,
+  chunkOf: Uint8Array | Uint16Array | Uint32Array,
+  slotOf: Int32Array,
+  outs: Records[],
+  cursors: Int32Array,
+): void {
+  const { positions, intensity, classification, color, colorFactor, hasIntensity, hasClassification, hasColor } = c;
+  const f32s = outs.map((o) => o.f32);
+  const u32s = outs.map((o) => o.u32);
+  const u16s = outs.map((o) => o.u16);
+  for (let s = 0, n = chunkOf.length; s < n; s++) {
+    const slot = slotOf[chunkOf[s]!]!;
+    if (slot < 0) continue;
+    const f32 = f32s[slot]!;
+    const u32 = u32s[slot]!;
+    const u16 = u16s[slot]!;
+    const w = cursors[slot]!++ * RECORD_WORDS;
+    const p = s * 3;
+    const h = w * 2;
+    f32[w] = positions[p]!;
+    f32[w + 1] = positions[p + 1]!;
+    f32[w + 2] = positions[p + 2]!;
+    u32[w + 3] = firstIndex + s;
+    u16[h + H_INTENSITY] = hasIntensity ? intensity[s]! : 0;
+    u16[h + H_CLASS] = hasClassification ? classification[s]! : 0;
+    if (hasColor) {
+      u16[h + H_RED] = color[p]! * colorFactor;
+      u16[h + H_RED + 1] = color[p + 1]! * colorFactor;
+      u16[h + H_RED + 2] = color[p + 2]! * colorFactor;
+    } else {
+      u16[h + H_RED] = 0;
+      u16[h + H_RED + 1] = 0;
+      u16[h + H_RED + 2] = 0;
+    }
+    u16[h + H_RED + 3] = 0;
+  }
+}
+
+/** Any attribute types (float colour, float or 32-bit scalars, colour with more than 3 components). */
+function fillAny(
+  out: Records,
+  at: number,
+  positions: Float32Array,
+  intensityValues: ScanAttribute['values'] | undefined,
+  classificationValues: ScanAttribute['values'] | undefined,
+  colorAttr: ScanAttribute | undefined,
+  firstIndex: number,
+  order: Uint32Array | null,
+  start: number,
+  count: number,
+): void {
+  const intensity = scalarReader(intensityValues);
+  const classification = scalarReader(classificationValues);
   const color = colorAttr?.values;
   const cc = colorAttr?.components ?? 0;
   const float = color instanceof Float32Array || color instanceof Float64Array;
@@ -146,9 +312,8 @@ export function fillRecords(
 }
 
 /** uint8/uint16 values are stored as they are; other types rounded and clamped to 0..65535. */
-function scalarReader(attribute: ScanAttribute | undefined): ((s: number) => number) | null {
-  if (!attribute) return null;
-  const v = attribute.values;
+function scalarReader(v: ScanAttribute['values'] | undefined): ((s: number) => number) | null {
+  if (!v) return null;
   if (v instanceof Uint16Array || v instanceof Uint8Array) return (s) => v[s]!;
   return (s) => clamp16(Math.round(v[s]!));
 }
