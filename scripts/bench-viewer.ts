@@ -13,6 +13,10 @@
  *    throughput, long tasks (PerformanceObserver 'longtask') during the orbit and a labeling session
  *    (box selection in the core, assign, undo).
  *
+ * --profile: a main-thread CPU profile (CDP Profiler, 1 ms sampling) from the second open to the end,
+ * written to bench-output/viewer.cpuprofile; `profile.busyRuns` in the JSON lists every run of busy samples
+ * longer than 50 ms (a long task, as the profiler saw it) with its top functions by self time.
+ *
  * Writes bench-output/viewer.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -71,6 +75,8 @@ const arg = (name: string, fallback: number) => {
 const POINTS = arg('points', 100_000_000);
 const BUDGET = arg('budget', 2_000_000);
 const KEEP = process.argv.includes('--keep');
+/** Record a Chromium CPU profile (CDP Profiler) from the second open to the end; long runs of busy samples are summarised. */
+const PROFILE = process.argv.includes('--profile');
 const MAX_LEVEL = arg('levels', 6);
 const SCAN_ID = 'synthetic';
 
@@ -347,6 +353,12 @@ async function main() {
     await ws.waitForLodSettled(SCAN_ID, 1_800_000);
     const coreLoadS = (performance.now() - t0) / 1000;
 
+    const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await cdp.send('Profiler.start');
+    }
     // Time to first frame after opening (the scan already loaded in the core).
     const tOpen = performance.now();
     await ws.open(url);
@@ -420,6 +432,12 @@ async function main() {
       w.__rec = false;
       return { frames: w.__frames, longTasks: w.__longTasks };
     });
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      fs.mkdirSync(path.join(repoRoot, 'bench-output'), { recursive: true });
+      fs.writeFileSync(path.join(repoRoot, 'bench-output/viewer.cpuprofile'), JSON.stringify(profile));
+      results.profile = { busyRuns: busyRuns(profile, 50) };
+    }
     const final = await ws.viewerStats();
     const q = (xs: number[], p: number) => {
       const s = [...xs].sort((a, b) => a - b);
@@ -478,6 +496,70 @@ async function main() {
     await serve.stop();
     if (!KEEP) fs.rmSync(projectDir, { recursive: true, force: true });
   }
+}
+
+// ---- CPU profile summary ---------------------------------------------------------------------------
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Runs of consecutive non-idle samples longer than `minMs` (what the page saw as long tasks), each with
+ * its duration, offset from the profile start and the functions with the most self time in it, plus
+ * the outermost page functions on the stacks (what started the task).
+ */
+function busyRuns(profile: CpuProfile, minMs: number) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    return `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+  };
+  const idle = (id: number) => byId.get(id)!.callFrame.functionName === '(idle)';
+  /** The outermost frame with a script URL (the task's entry: a rAF callback, a message handler). */
+  const entry = (id: number) => {
+    let best = id;
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (byId.get(at)!.callFrame.url) best = at;
+    return label(best);
+  };
+  const runs: { atMs: number; ms: number; top: [string, number][]; entries: [string, number][] }[] = [];
+  let t = 0;
+  let runStart = -1;
+  let self = new Map<string, number>();
+  let entries = new Map<string, number>();
+  const close = (end: number) => {
+    const ms = (end - runStart) / 1000;
+    if (runStart >= 0 && ms > minMs) {
+      const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]): [string, number] => [k, Math.round(v / 100) / 10]);
+      const ent = [...entries].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]): [string, number] => [k, Math.round(v / 100) / 10]);
+      runs.push({ atMs: Math.round(runStart / 1000), ms: Math.round(ms), top, entries: ent });
+    }
+    runStart = -1;
+    self = new Map();
+    entries = new Map();
+  };
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    const id = profile.samples[i]!;
+    if (idle(id)) {
+      close(t);
+      continue;
+    }
+    if (runStart < 0) runStart = t;
+    const next = profile.timeDeltas[i + 1] ?? 1000;
+    self.set(label(id), (self.get(label(id)) ?? 0) + next);
+    const e = entry(id);
+    entries.set(e, (entries.get(e) ?? 0) + next);
+  }
+  close(t);
+  return runs;
 }
 
 main().catch((e) => {

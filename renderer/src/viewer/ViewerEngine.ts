@@ -124,6 +124,9 @@ export class ViewerEngine {
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     this.renderer.setClearColor(0x1b1e24, 1);
     this.camera.up.set(0, 0, 1); // scans are z-up
+    // The scene never moves: without this its matrix update would force a world-matrix product on
+    // every loaded LOD node each frame (thousands of nodes).
+    this.scene.matrixAutoUpdate = false;
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.enableDamping = false;
     this.controls.zoomToCursor = true;
@@ -468,8 +471,14 @@ export class ViewerEngine {
     const slice = this.stats.heightSlice;
     const isolate = this.stats.isolatedClass;
     const labelModes = mode === 'labels' || mode === 'predicted';
-    const sources: { start: number; positions: Float32Array; labels: Uint16Array | null; predicted: Uint16Array; ids?: Uint32Array }[] =
-      this.lod ? this.lod.visibleNodes() : this.chunks;
+    const sources: {
+      start: number;
+      positions: Float32Array;
+      labels: Uint16Array | null;
+      predicted: Uint16Array;
+      ids?: Uint32Array;
+      bounds?: PickChunk['bounds'];
+    }[] = this.lod ? this.lod.visibleNodes() : this.chunks;
     return sources.map((c) => {
       const tests: ((i: number) => boolean)[] = [];
       const labels = c.labels;
@@ -483,6 +492,7 @@ export class ViewerEngine {
         start: c.start,
         positions: c.positions,
         ...(c.ids ? { ids: c.ids } : {}),
+        ...(c.bounds ? { bounds: c.bounds } : {}),
         visible: tests.length ? (i: number) => tests.every((t) => t(i)) : null,
       };
     });

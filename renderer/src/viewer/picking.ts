@@ -1,5 +1,6 @@
 import { project, type Camera } from '../../../common/geometry/camera';
 import { insidePolygon, polygonBounds } from '../../../common/geometry/polygon';
+import { rectNear, screenRectOf } from './screenBounds';
 
 /** A loaded chunk as picking sees it: positions in the scan frame and the index of its first point. */
 export interface PickChunk {
@@ -9,6 +10,8 @@ export interface PickChunk {
   ids?: Uint32Array;
   /** Per-point visibility test (hidden classes are not pickable); null = all visible. */
   visible: ((local: number) => boolean) | null;
+  /** A box holding every point (octree nodes: the node's cube), so picking and brushing can skip the chunk by its screen rectangle. */
+  bounds?: { min: readonly number[]; max: readonly number[] };
 }
 
 export interface PickHit {
@@ -27,6 +30,11 @@ export function pickPoint(chunks: PickChunk[], cam: Camera, u: number, v: number
   const r2 = radius * radius;
   const p: [number, number, number] = [0, 0, 0];
   for (const c of chunks) {
+    // Chunks whose screen rectangle is away from the cursor cannot hold the hit: only the few under it are projected.
+    if (c.bounds) {
+      const rect = screenRectOf(cam, c.bounds.min, c.bounds.max);
+      if (!rect || !rectNear(rect, u, v, radius)) continue;
+    }
     const pos = c.positions;
     for (let i = 0, n = pos.length / 3; i < n; i++) {
       p[0] = pos[i * 3]!;

@@ -67,15 +67,29 @@ export function decodeNodeBlob(
   };
 }
 
-/** Points per class code in a uint16 label array (0xffff counted as 'unlabeled' unless skipped). */
-export function histogram(labels: Uint16Array, skipUnlabeled: boolean): Record<string, number> {
-  const counts = new Map<number, number>();
+export type Histogram = Record<string, number>;
+
+/** One count per uint16 code, reused between calls (zeroed again as the counts are read out). */
+let counts: Uint32Array | null = null;
+
+/**
+ * Points per class code in a uint16 label array (0xffff counted as 'unlabeled' unless skipped). Runs in
+ * the decoder workers, so the page only adds up a few small records per node.
+ */
+export function histogram(labels: Uint16Array, skipUnlabeled: boolean): Histogram {
+  counts ??= new Uint32Array(0x10000);
+  const table = counts;
+  const seen: number[] = [];
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
-    counts.set(v, (counts.get(v) ?? 0) + 1);
+    const c = table[v]!;
+    table[v] = c + 1;
+    if (c === 0) seen.push(v);
   }
-  const out: Record<string, number> = {};
-  for (const [v, c] of counts) {
+  const out: Histogram = {};
+  for (const v of seen) {
+    const c = table[v]!;
+    table[v] = 0;
     if (v === 0xffff) {
       if (!skipUnlabeled) out.unlabeled = c;
     } else out[String(v)] = c;

@@ -1,4 +1,4 @@
-import { decodeNodeBlob, type DecodedNode } from './decodeNode';
+import { decodeNodeBlob, histogram, type DecodedNode } from './decodeNode';
 import type { BlobSource, DecodeRequest, DecodeResponse } from './decoderProtocol';
 
 /**
@@ -28,10 +28,12 @@ scope.onmessage = (e) => {
       const l = labels ? new Uint16Array(labels) : null;
       const p = predicted ? new Uint16Array(predicted) : null;
       const c = confidence ? new Uint8Array(confidence) : null;
+      // Counted here so the page never walks a node's labels.
+      const hists = { labelHist: l ? histogram(l, false) : null, predictedHist: p ? histogram(p, true) : null };
       const extra: ArrayBuffer[] = [];
       for (const x of [l, p, c]) if (x) extra.push(x.buffer as ArrayBuffer);
       if (req.kind === 'labels') {
-        scope.postMessage({ kind: 'labels', id: req.id, labels: l, predicted: p, confidence: c }, extra);
+        scope.postMessage({ kind: 'labels', id: req.id, labels: l, predicted: p, confidence: c, ...hists }, extra);
         return;
       }
       const blob = (await load(req.node))!;
@@ -39,7 +41,7 @@ scope.onmessage = (e) => {
       const node: DecodedNode = { ...decodeNodeBlob(req.attributes, req.pointCount, blob), labels: l, predicted: p, confidence: c };
       const decodeMs = performance.now() - t1;
       const transfer = [node.position, node.color, node.intensity, node.classification, node.index].map((x) => x.buffer as ArrayBuffer);
-      scope.postMessage({ kind: 'node', id: req.id, node, bytes: blob.byteLength, ms: performance.now() - t0, decodeMs }, [
+      scope.postMessage({ kind: 'node', id: req.id, node, bytes: blob.byteLength, ms: performance.now() - t0, decodeMs, ...hists }, [
         ...transfer,
         ...extra,
       ]);

@@ -2,8 +2,8 @@ import * as THREE from 'three';
 import type { OctreeView } from '../../../../common/contracts/scans';
 import type { CompactHierarchy, NodeAttribute } from '../../../../common/geometry/octreeLayout';
 import type { PointMaterial } from '../pointMaterial';
-import { decodeNodeBlob, histogram, type DecodedNode } from './decodeNode';
-import type { BlobSource } from './decoderProtocol';
+import { decodeNodeBlob, histogram, type DecodedNode, type Histogram } from './decodeNode';
+import type { BlobSource, NodeHistograms } from './decoderProtocol';
 import { DecoderPool } from './decoderPool';
 import { buildLodTree, type LodNode } from './hierarchy';
 import { traverse } from './traversal';
@@ -18,8 +18,8 @@ interface LoadedNode {
   data: DecodedNode;
   labels: Uint16Array;
   predicted: Uint16Array;
-  labelHist: Record<string, number>;
-  predictedHist: Record<string, number>;
+  labelHist: Histogram;
+  predictedHist: Histogram;
   /** Label generation the node's label arrays belong to (reloads bump it). */
   labelGen: number;
   points: THREE.Points;
@@ -33,6 +33,8 @@ export interface NodePoints {
   ids: Uint32Array;
   labels: Uint16Array;
   predicted: Uint16Array;
+  /** The node's cube (widened by a hair): every point of the node is inside. */
+  bounds: { min: [number, number, number]; max: [number, number, number] };
 }
 
 export interface LodFrameStats {
@@ -53,8 +55,16 @@ export interface LodFrameStats {
 }
 
 const MAX_IN_FLIGHT = 8;
-/** Points whose buffers are created per frame at most, so a burst of arrivals never makes one long frame. */
-const UPLOAD_POINTS_PER_FRAME = 600_000;
+/**
+ * Bytes of new GPU buffers per frame at most (24 B per point: position, colour, intensity, class, labels,
+ * prediction, confidence), so a burst of arrivals, the first one included, never makes one long frame:
+ * the uploads happen in the render call and cost main-thread time in proportion to their size.
+ */
+const UPLOAD_BYTES_PER_FRAME = 4 * 1024 * 1024;
+const BYTES_PER_POINT = 24;
+/** Label refetches in flight after an edit, and how many nodes between redraws while they arrive. */
+const RELOAD_IN_FLIGHT = 16;
+const RELOAD_REDRAW_EVERY = 64;
 
 /**
  * Potree-style LOD point layer over a scan's octree: each frame a best-first traversal by projected
@@ -65,7 +75,7 @@ const UPLOAD_POINTS_PER_FRAME = 600_000;
 export class OctreeLayer {
   private readonly loaded = new Map<string, LoadedNode>(); // insertion order = least recently visible first
   private readonly loading = new Set<string>();
-  private readonly arrived: { node: LodNode; data: DecodedNode; labelGen: number }[] = [];
+  private readonly arrived: { node: LodNode; data: DecodedNode; hists: NodeHistograms; labelGen: number }[] = [];
   private readonly group = new THREE.Group();
   private readonly pool: DecoderPool | null;
   private visible: LodNode[] = [];
@@ -74,6 +84,8 @@ export class OctreeLayer {
   private labelGen = 0;
   private gpuPoints = 0;
   private disposed = false;
+  /** The overlay's id bitset and each loaded node's selected positions (WeakMap: evicted nodes drop out). */
+  private overlayCache: { ids: Uint32Array; bits: Uint8Array; perNode: WeakMap<LoadedNode, Float32Array> } | null = null;
   pointBudget: number;
   /** The viewer's clipping box: nodes outside it are not traversed. */
   clip: ClipBox | null = null;
@@ -105,6 +117,7 @@ export class OctreeLayer {
   ) {
     this.pointBudget = info.budgetHint;
     this.gpuBudget = info.budgetHint * 2;
+    this.group.matrixAutoUpdate = false; // identity: node points are in the scan frame
     this.scene.add(this.group);
     this.pool = typeof Worker === 'undefined' ? null : new DecoderPool();
   }
@@ -167,11 +180,11 @@ export class OctreeLayer {
 
     // Buffers for nodes that arrived since the last frame (bounded), then visibility and LRU order.
     let uploaded = 0;
-    while (this.arrived.length > 0 && uploaded < UPLOAD_POINTS_PER_FRAME) {
+    while (this.arrived.length > 0 && uploaded < UPLOAD_BYTES_PER_FRAME) {
       const a = this.arrived.shift()!;
       if (this.loaded.has(a.node.name)) continue;
-      this.add(a.node, a.data, a.labelGen);
-      uploaded += a.node.pointCount;
+      this.add(a.node, a.data, a.hists, a.labelGen);
+      uploaded += a.node.pointCount * BYTES_PER_POINT;
     }
     let visibleNodes = 0;
     let pointsVisible = 0;
@@ -219,8 +232,15 @@ export class OctreeLayer {
     const out: NodePoints[] = [];
     for (const node of this.visible) {
       const l = this.loaded.get(node.name);
-      if (l && l.points.visible)
-        out.push({ start: 0, positions: l.data.position, ids: l.data.index, labels: l.labels, predicted: l.predicted });
+      if (l && l.points.visible) {
+        const pad = node.size * 1e-6;
+        const [x, y, z] = node.min;
+        const bounds = {
+          min: [x - pad, y - pad, z - pad] as [number, number, number],
+          max: [x + node.size + pad, y + node.size + pad, z + node.size + pad] as [number, number, number],
+        };
+        out.push({ start: 0, positions: l.data.position, ids: l.data.index, labels: l.labels, predicted: l.predicted, bounds });
+      }
     }
     return out;
   }
@@ -237,35 +257,65 @@ export class OctreeLayer {
     return { labels, predicted };
   }
 
-  /** Positions of those of `ids` that are drawn now (a bitset over the scan's point ids). */
+  /**
+   * Positions of those of `ids` that are drawn now. The id bitset is built once per id set and each
+   * node's share is kept, so refreshing the overlay while nodes stream in costs only the new nodes.
+   */
   positionsOf(ids: Uint32Array): Float32Array {
-    const bits = new Uint8Array(Math.ceil(Math.max(1, this.hierarchy.pointCount) / 8));
-    for (const id of ids) bits[id >>> 3]! |= 1 << (id & 7);
-    const out: number[] = [];
-    for (const n of this.visibleNodes()) {
-      const idx = n.ids;
-      for (let i = 0; i < idx.length; i++) {
-        const id = idx[i]!;
-        if (bits[id >>> 3]! & (1 << (id & 7))) out.push(n.positions[i * 3]!, n.positions[i * 3 + 1]!, n.positions[i * 3 + 2]!);
+    let cache = this.overlayCache;
+    if (!cache || cache.ids !== ids) {
+      const bits = new Uint8Array(Math.ceil(Math.max(1, this.hierarchy.pointCount) / 8));
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        bits[id >>> 3]! |= 1 << (id & 7);
       }
+      cache = this.overlayCache = { ids, bits, perNode: new WeakMap() };
     }
-    return Float32Array.from(out);
+    const parts: Float32Array[] = [];
+    let total = 0;
+    for (const node of this.visible) {
+      const l = this.loaded.get(node.name);
+      if (!l || !l.points.visible) continue;
+      let part = cache.perNode.get(l);
+      if (!part) {
+        part = selectedPositions(l.data.index, l.data.position, cache.bits);
+        cache.perNode.set(l, part);
+      }
+      parts.push(part);
+      total += part.length;
+    }
+    const out = new Float32Array(total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
   }
 
-  /** Refetches a label layer of every loaded node (after an edit, undo, redo or propagation). */
+  /**
+   * Refetches a label layer of every loaded node (after an edit, undo, redo or propagation), a few
+   * nodes at a time: thousands of requests issued in one task would block the page for a long task.
+   */
   async reloadLabels(layer: 'user' | 'predicted'): Promise<void> {
     if (!this.withLabels) return;
     const gen = ++this.labelGen;
     const nodes = [...this.loaded.values()];
-    await Promise.all(
-      nodes.map(async (l) => {
+    let next = 0;
+    const lane = async () => {
+      while (next < nodes.length) {
+        if (this.disposed) return;
+        const l = nodes[next++]!;
+        if (this.loaded.get(l.node.name) !== l) continue;
         const base = this.info.nodePrefix + l.node.name;
         const res = await this.labelsOf(base, layer === 'user' ? ['labels'] : ['predicted', 'confidence']);
-        if (this.disposed || this.loaded.get(l.node.name) !== l) return;
+        if (this.disposed || this.loaded.get(l.node.name) !== l) continue;
         applyLabels(l, res);
         l.labelGen = Math.max(l.labelGen, gen);
-      }),
-    );
+        if (next % RELOAD_REDRAW_EVERY === 0) this.onChange();
+      }
+    };
+    await Promise.all(Array.from({ length: RELOAD_IN_FLIGHT }, lane));
     this.onChange();
   }
 
@@ -298,14 +348,22 @@ export class OctreeLayer {
     }
     const get = async (k: 'labels' | 'predicted' | 'confidence') => (srcs[k] ? await this.fetchBlob(`${base}/${k}`) : null);
     const [l, p, c] = await Promise.all([get('labels'), get('predicted'), get('confidence')]);
-    return { labels: l ? new Uint16Array(l) : null, predicted: p ? new Uint16Array(p) : null, confidence: c ? new Uint8Array(c) : null };
+    const labels = l ? new Uint16Array(l) : null;
+    const predicted = p ? new Uint16Array(p) : null;
+    return {
+      labels,
+      predicted,
+      confidence: c ? new Uint8Array(c) : null,
+      labelHist: labels ? histogram(labels, false) : null,
+      predictedHist: predicted ? histogram(predicted, true) : null,
+    };
   }
 
   private load(node: LodNode) {
     this.loading.add(node.name);
     const gen = this.labelGen;
     const base = this.info.nodePrefix + node.name;
-    const run = async (): Promise<DecodedNode> => {
+    const run = async (): Promise<{ data: DecodedNode; hists: NodeHistograms }> => {
       if (this.pool) {
         const [nodeSrc, labels, predicted, confidence] = await Promise.all(
           [base, `${base}/labels`, `${base}/predicted`, `${base}/confidence`].map((p, i) =>
@@ -320,22 +378,25 @@ export class OctreeLayer {
           ...(labels ? { labels, predicted: predicted!, confidence: confidence! } : {}),
         });
         if (r.kind !== 'node') throw new Error('unexpected decoder answer');
-        return r.node;
+        return { data: r.node, hists: r };
       }
       const blob = await this.fetchBlob(base);
       const lab = this.withLabels ? await this.labelsOf(base, ['labels', 'predicted', 'confidence']) : null;
       return {
-        ...decodeNodeBlob(this.hierarchy.attributes, node.pointCount, blob),
-        labels: lab?.labels ?? null,
-        predicted: lab?.predicted ?? null,
-        confidence: lab?.confidence ?? null,
+        data: {
+          ...decodeNodeBlob(this.hierarchy.attributes, node.pointCount, blob),
+          labels: lab?.labels ?? null,
+          predicted: lab?.predicted ?? null,
+          confidence: lab?.confidence ?? null,
+        },
+        hists: { labelHist: lab?.labelHist ?? null, predictedHist: lab?.predictedHist ?? null },
       };
     };
     run().then(
-      (data) => {
+      ({ data, hists }) => {
         this.loading.delete(node.name);
         if (this.disposed) return;
-        this.arrived.push({ node, data, labelGen: gen });
+        this.arrived.push({ node, data, hists, labelGen: gen });
         this.onChange();
       },
       (e: unknown) => {
@@ -345,7 +406,7 @@ export class OctreeLayer {
     );
   }
 
-  private add(node: LodNode, data: DecodedNode, labelGen: number) {
+  private add(node: LodNode, data: DecodedNode, hists: NodeHistograms, labelGen: number) {
     const n = node.pointCount;
     const labels = data.labels ?? new Uint16Array(n).fill(0xffff);
     const predicted = data.predicted ?? new Uint16Array(n).fill(0xffff);
@@ -373,8 +434,9 @@ export class OctreeLayer {
       data,
       labels,
       predicted,
-      labelHist: histogram(labels, false),
-      predictedHist: histogram(predicted, true),
+      // Counted by the decoder worker; a node without label layers is all unlabeled.
+      labelHist: hists.labelHist ?? (n > 0 ? { unlabeled: n } : {}),
+      predictedHist: hists.predictedHist ?? {},
       labelGen,
       points,
       lastVisible: 0,
@@ -408,8 +470,28 @@ export class OctreeLayer {
   }
 }
 
+/** Positions of a node's points whose id is set in `bits`. */
+function selectedPositions(index: Uint32Array, position: Float32Array, bits: Uint8Array): Float32Array {
+  let n = 0;
+  for (let i = 0; i < index.length; i++) if (bits[index[i]! >>> 3]! & (1 << (index[i]! & 7))) n++;
+  const out = new Float32Array(n * 3);
+  let k = 0;
+  for (let i = 0; i < index.length; i++) {
+    const id = index[i]!;
+    if (bits[id >>> 3]! & (1 << (id & 7))) {
+      out[k++] = position[i * 3]!;
+      out[k++] = position[i * 3 + 1]!;
+      out[k++] = position[i * 3 + 2]!;
+    }
+  }
+  return out;
+}
+
 /** Writes refetched label arrays into a node's existing GPU attributes (same length: updated in place, no new buffers). */
-function applyLabels(l: LoadedNode, res: { labels: Uint16Array | null; predicted: Uint16Array | null; confidence: Uint8Array | null }) {
+function applyLabels(
+  l: LoadedNode,
+  res: { labels: Uint16Array | null; predicted: Uint16Array | null; confidence: Uint8Array | null } & NodeHistograms,
+) {
   const write = (name: string, values: Uint16Array | Uint8Array) => {
     const attr = l.points.geometry.getAttribute(name) as THREE.BufferAttribute;
     (attr.array as Uint16Array | Uint8Array).set(values);
@@ -417,11 +499,11 @@ function applyLabels(l: LoadedNode, res: { labels: Uint16Array | null; predicted
   };
   if (res.labels) {
     write('labels', res.labels);
-    l.labelHist = histogram(l.labels, false);
+    l.labelHist = res.labelHist ?? histogram(l.labels, false);
   }
   if (res.predicted) {
     write('predicted', res.predicted);
-    l.predictedHist = histogram(l.predicted, true);
+    l.predictedHist = res.predictedHist ?? histogram(l.predicted, true);
   }
   if (res.confidence) write('confidence', res.confidence);
 }
