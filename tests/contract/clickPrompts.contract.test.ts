@@ -120,7 +120,7 @@ describe('a box prompt without a click (built-in segmenter)', () => {
     const c: Vec3 = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
     const height = Math.max(max[0] - min[0], max[1] - min[1]) * 1.1;
     camera = fromGlCamera({ position: [c[0], c[1] - 0.01, c[2] + height], target: c, up: [0, 0, 1], fovDeg: 55 }, 800, 600);
-  });
+  }, 120_000); // generating 100k demo points twice takes seconds on a loaded machine
   afterAll(() => h.close());
 
   /** The points of the `rank`-th largest instance of a class. */
