@@ -55,7 +55,7 @@ describe('OctreePointSource', () => {
     dir = join(work, 'demo3');
     // Small leaves, so the tree has several levels to stop at.
     await buildOctree(scan, dir, { threads: 0, maxLeafPoints: 4_000 });
-  });
+  }, 120_000);
 
   it('visits every point once at full resolution, ids are scan indices with their positions', async () => {
     const source = await openSource(dir);
