@@ -120,6 +120,33 @@ describe('navigation and tools: fly mode, clipping box, depth-limited brush, box
     await ws.waitForNavigation('orbit');
   });
 
+  it('fly mode: a double click locks the pointer, the mouse then looks around without a button', async () => {
+    await ws.viewFrom('Reset');
+    await settledCamera();
+    await ws.toggleFly();
+    await ws.waitForNavigation('fly');
+    const before = await settledCamera();
+    const forward = unit(sub(before.target, before.position));
+    const canvas = ws.page.getByTestId('viewer-canvas');
+    const box = (await canvas.boundingBox())!;
+    await ws.page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+    await ws.page.waitForFunction(() => document.pointerLockElement?.getAttribute('data-testid') === 'viewer-canvas', null, { timeout: 10_000 });
+    // Still flying: the double click did not refocus the orbit.
+    expect((await ws.viewerStats()).navigation).toBe('fly');
+    // No button held: moving the mouse to the right turns the view right.
+    await ws.page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2, { steps: 6 });
+    const cam = await settledCamera();
+    const looked = unit(sub(cam.target, cam.position));
+    expect(dot(looked, forward)).toBeLessThan(0.98);
+    expect(forward[0]! * looked[1]! - forward[1]! * looked[0]!).toBeLessThan(0);
+    cam.position.forEach((v, k) => expect(v).toBeCloseTo(before.position[k]!, 6));
+    // Browsers release the lock on Esc themselves; then Esc leaves fly mode as before.
+    await ws.page.evaluate(() => document.exitPointerLock());
+    await ws.page.waitForFunction(() => document.pointerLockElement === null);
+    await ws.press('Escape');
+    await ws.waitForNavigation('orbit');
+  });
+
   it('clips points to a box: drawn, picked and box-selected only inside it, fit to the selection, reset', async () => {
     await ws.viewFrom('Top');
     await waitForTopView();

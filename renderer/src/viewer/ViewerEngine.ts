@@ -123,6 +123,10 @@ export class ViewerEngine {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true, powerPreference: 'high-performance' });
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     this.renderer.setClearColor(0x1b1e24, 1);
+    // three.js asks for each new program's link status and logs: a synchronous wait for the GPU process to
+    // compile (hundreds of ms under SwiftShader, e.g. when the selection overlay first shows). Off unless
+    // `?shaderChecks=1` (shader development); a failed program then simply draws nothing.
+    this.renderer.debug.checkShaderErrors = new URLSearchParams(location.search).get('shaderChecks') === '1';
     this.camera.up.set(0, 0, 1); // scans are z-up
     // The scene never moves: without this its matrix update would force a world-matrix product on
     // every loaded LOD node each frame (thousands of nodes).
@@ -139,8 +143,9 @@ export class ViewerEngine {
       this.requestFrame();
     });
     this.scene.add(this.clipOutline.object);
-    // Double-click: orbit around the point under the cursor.
+    // Double-click: orbit around the point under the cursor (in fly mode it locks the pointer instead, see FlyNavigator).
     canvas.addEventListener('dblclick', (e) => {
+      if (this.fly.active) return;
       const r = canvas.getBoundingClientRect();
       const hit = this.pick(e.clientX - r.left, e.clientY - r.top);
       if (hit) this.focus(hit.position);

@@ -14,8 +14,9 @@ const MAX_PITCH = THREE.MathUtils.degToRad(88);
 
 /**
  * First-person navigation: WASD move in the view plane, Q/E down/up (z), a left drag turns the head
- * (yaw about z, pitch clamped short of straight up/down), Shift flies four times faster. The speed is
- * set by the caller from the scene size. Movement runs on animation frames only while a key is held.
+ * (yaw about z, pitch clamped short of straight up/down), Shift flies four times faster. A double click
+ * locks the pointer (mouse look without holding a button; Esc releases it, as browsers do). The speed
+ * is set by the caller from the scene size. Movement runs on animation frames only while a key is held.
  */
 export class FlyNavigator {
   /** Metres per second at normal speed. */
@@ -53,7 +54,13 @@ export class FlyNavigator {
     this.canvas.addEventListener('pointerdown', this.onPointerDown);
     this.canvas.addEventListener('pointermove', this.onPointerMove);
     this.canvas.addEventListener('pointerup', this.onPointerUp);
+    this.canvas.addEventListener('dblclick', this.onDoubleClick);
     this.apply();
+  }
+
+  /** Whether mouse look runs without a button (the pointer is locked to the canvas). */
+  get pointerLocked(): boolean {
+    return typeof document !== 'undefined' && document.pointerLockElement === this.canvas;
   }
 
   disable() {
@@ -69,6 +76,8 @@ export class FlyNavigator {
     this.canvas.removeEventListener('pointerdown', this.onPointerDown);
     this.canvas.removeEventListener('pointermove', this.onPointerMove);
     this.canvas.removeEventListener('pointerup', this.onPointerUp);
+    this.canvas.removeEventListener('dblclick', this.onDoubleClick);
+    if (this.pointerLocked) document.exitPointerLock();
   }
 
   direction(): THREE.Vector3 {
@@ -128,21 +137,35 @@ export class FlyNavigator {
   private onBlur = () => this.held.clear();
 
   private onPointerDown = (e: PointerEvent) => {
-    if (e.button !== 0) return;
+    if (e.button !== 0 || this.pointerLocked) return;
     this.drag = { x: e.clientX, y: e.clientY, id: e.pointerId };
     this.canvas.setPointerCapture?.(e.pointerId);
   };
 
   private onPointerMove = (e: PointerEvent) => {
+    if (this.pointerLocked) return this.look(e.movementX, e.movementY);
     if (!this.drag || e.pointerId !== this.drag.id) return;
     const dx = e.clientX - this.drag.x;
     const dy = e.clientY - this.drag.y;
     this.drag.x = e.clientX;
     this.drag.y = e.clientY;
-    // Drag right: look right; drag up: look up.
+    this.look(dx, dy);
+  };
+
+  /** Mouse right: look right; mouse up: look up. */
+  private look(dx: number, dy: number) {
+    if (dx === 0 && dy === 0) return;
     this.yaw -= dx * LOOK_RADIANS_PER_PIXEL;
     this.pitch = THREE.MathUtils.clamp(this.pitch - dy * LOOK_RADIANS_PER_PIXEL, -MAX_PITCH, MAX_PITCH);
     this.apply();
+  }
+
+  private onDoubleClick = () => {
+    if (this.pointerLocked) return;
+    this.drag = null;
+    // A promise in current browsers, undefined in older ones; a refusal (no user gesture) just leaves drag-look.
+    const r = this.canvas.requestPointerLock() as unknown as Promise<void> | undefined;
+    r?.catch?.(() => undefined);
   };
 
   private onPointerUp = (e: PointerEvent) => {
