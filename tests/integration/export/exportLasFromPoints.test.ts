@@ -33,20 +33,29 @@ function extraField(las: SpecLas, name: string): (i: number) => number {
  * importer reads them), classification, instance and confidence per point, bounds and counts; then
  * re-imports it with ScanLabel's importer and compares labels.
  */
-async function checkRoundTrip(s: LabeledScan, source: Scan, out: string, pdrf: number, opts: { memoryScan?: (id: string) => Scan | null } = {}) {
+async function checkRoundTrip(s: LabeledScan, source: Scan, out: string, pdrf: number, opts: { memoryScan?: (id: string) => Scan | null; extras?: ExpectedExtra[] } = {}) {
+  const extras = opts.extras ?? [];
   const expected = labelRuns(s, [2, 6, 5], 7);
-  const r = await exportScan(s.store, { scanId: s.scanId, format: 'las', out, ...opts });
+  const r = await exportScan(s.store, { scanId: s.scanId, format: 'las', out, memoryScan: opts.memoryScan });
   const las = readSpecLas(out);
   const n = source.pointCount;
   expect(r.pointsWritten).toBe(n);
-  expect([las.versionMinor, las.headerSize, las.pdrf, las.legacyCount, las.count, las.recordLength]).toEqual([4, 375, pdrf, 0, n, SPEC_BASE_LENGTH[pdrf]! + 5]);
+  const extraBytes = extras.reduce((sum, e) => sum + EB_SIZE[e.dataType]!, 0);
+  expect([las.versionMinor, las.headerSize, las.pdrf, las.legacyCount, las.count, las.recordLength]).toEqual([4, 375, pdrf, 0, n, SPEC_BASE_LENGTH[pdrf]! + 5 + extraBytes]);
   expect(las.globalEncoding & 0x10).toBe(0x10); // WKT bit, required for point formats 6-10
   expect(las.offsetToPoints + n * las.recordLength).toBe(las.bytes.length);
   const scale = r.details.scale as number;
   expect(las.scale).toEqual([scale, scale, scale]);
   expect(scale).toBeLessThanOrEqual(1e-3);
   expect(las.offset).toEqual(source.origin);
-  expect(specExtraBytes(las).map((f) => [f.name, f.dataType, f.offset])).toEqual([['label_instance', 5, SPEC_BASE_LENGTH[pdrf]!], ['label_confidence', 1, SPEC_BASE_LENGTH[pdrf]! + 4]]);
+  // The label fields first, then one typed, named field per source attribute component LAS has no field for.
+  let at = SPEC_BASE_LENGTH[pdrf]! + 5;
+  const sourceFields = extras.map((e) => {
+    const f = [e.name, e.dataType, at];
+    at += EB_SIZE[e.dataType]!;
+    return f;
+  });
+  expect(specExtraBytes(las).map((f) => [f.name, f.dataType, f.offset])).toEqual([['label_instance', 5, SPEC_BASE_LENGTH[pdrf]!], ['label_confidence', 1, SPEC_BASE_LENGTH[pdrf]! + 4], ...sourceFields]);
 
   const inst = extraField(las, 'label_instance');
   const conf = extraField(las, 'label_confidence');
@@ -76,12 +85,40 @@ async function checkRoundTrip(s: LabeledScan, source: Scan, out: string, pdrf: n
   expect(back.pointCount).toBe(n);
   expect(Array.from(back.labelLayers.find((l) => l.attribute === 'classification')!.values)).toEqual(Array.from(expected.codes, (c) => (c === -1 ? 0 : c)));
   expect(Array.from(back.attributes.find((a) => a.name === 'label_instance')!.values)).toEqual(Array.from(expected.codes, (c, i) => (c === -1 ? 0 : expected.instances[i]!)));
+  // Source attributes come back from ScanLabel's importer with the same values and type.
+  for (const e of extras) {
+    const attr = source.attributes.find((a) => a.name === e.attribute)!;
+    const got = back.attributes.find((a) => a.name === (e.importedAs ?? e.name));
+    expect(got, `attribute ${e.name} re-imported`).toBeDefined();
+    expect(got!.type).toBe(attr.type);
+    const want = Array.from({ length: n }, (_, i) => attr.values[i * attr.components + e.component]!);
+    expect(Array.from(got!.values)).toEqual(want);
+  }
   return { las, back, scale, details: r.details };
 }
 
+/** A source attribute component the export writes as extra bytes, as the descriptor names it (and the importer, when it renames a reserved name). */
+interface ExpectedExtra {
+  name: string;
+  dataType: number;
+  attribute: string;
+  component: number;
+  importedAs?: string;
+}
+const EB_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 9: 4, 10: 8 };
+const extra = (name: string, dataType: number, attribute = name, component = 0, importedAs?: string): ExpectedExtra => ({ name, dataType, attribute, component, importedAs });
+const FLOAT32 = 9;
+
+/** Extra fields by source file: attributes no LAS point format field holds. */
+const EXTRAS: Record<string, ExpectedExtra[]> = {
+  // Scanner confidence has no LAS field; float intensity 0..1 is rounded into LAS's 16 bits, so the source values are kept too.
+  'formats/ply/bun_zipper.ply': [extra('confidence', FLOAT32), extra('source_intensity', FLOAT32, 'intensity')],
+  'formats/obj/1.2-with-color.obj': [0, 1, 2].map((k) => extra(`normal_${k}`, FLOAT32, 'normal', k)),
+};
+
 describe('LAS 1.4 export from sources that are not LAS', () => {
   const cases: [string, string, number][] = [
-    ['PLY float32 (Stanford bunny, intensity)', 'formats/ply/bun_zipper.ply', 6],
+    ['PLY float32 (Stanford bunny, confidence and float intensity as extra bytes)', 'formats/ply/bun_zipper.ply', 6],
     ['PCD float32 UTM (ISPRS samp11)', 'isprs-filtertest/samp11-utm.pcd', 6],
     ['PCD ascii with colour', 'formats/pcd/simple-ascii.pcd', 7],
     ['E57 float with colour', 'formats/e57/ColouredCubeFloat.e57', 7],
@@ -89,12 +126,19 @@ describe('LAS 1.4 export from sources that are not LAS', () => {
     ['XYZ text (UTM)', 'formats/xyz/data.xyz', 6],
     ['OBJ mesh vertices with colour (UTM)', 'formats/obj/1.2-with-color.obj', 7],
     ['glTF mesh vertices with colour', 'formats/glb/0.glb', 7],
+    ['PLY Gaussian splats (normals and 56 float properties as extra bytes)', 'formats/ply/train-1000.ply', 6],
   ];
   it.each(cases)('%s: labels identical, coordinates within scale/2, header as the spec reads it', async (_name, rel, pdrf) => {
     const source = data(rel);
     const s = await projectWithScan(work.path(path.basename(rel)), source);
     const original = await readScan(source);
-    const { las, scale } = await checkRoundTrip(s, original, work.path(`${path.basename(rel)}.las`), pdrf);
+    const extras =
+      EXTRAS[rel] ??
+      (rel.endsWith('train-1000.ply')
+        ? original.attributes.flatMap((a) => (a.name === 'normal' ? [0, 1, 2].map((k) => extra(`normal_${k}`, FLOAT32, 'normal', k)) : [extra(a.name, FLOAT32)]))
+        : []);
+    if (rel.endsWith('train-1000.ply')) expect(extras.length).toBe(59);
+    const { las, scale } = await checkRoundTrip(s, original, work.path(`${path.basename(rel)}.las`), pdrf, { extras });
     if (pdrf === 7) {
       const color = original.attributes.find((a) => a.name === 'color')!;
       for (const i of [0, Math.floor(original.pointCount / 2), original.pointCount - 1])
@@ -112,20 +156,24 @@ describe('LAS 1.4 export from sources that are not LAS', () => {
     const s = { store, scanId: scan.id, pointCount: demo.pointCount };
     const noMemory = exportScan(store, { scanId: scan.id, format: 'las', out: work.path('demo-refused.las') });
     await expect(noMemory).rejects.toThrow(/no source file recorded and is not loaded/);
-    const { las } = await checkRoundTrip(s, demo, work.path('demo.las'), 7, { memoryScan: (id) => (id === demo.id ? demo : null) });
+    // The demo's ground-truth class and instance and its surface id have no LAS field (the classification holds the labels);
+    // the importer reserves the name "classification" for the LAS field, so it names the extra field classification_2.
+    const extras = [extra('classification', 3, 'classification', 0, 'classification_2'), extra('instance', 5), extra('surface', 1)];
+    const { las } = await checkRoundTrip(s, demo, work.path('demo.las'), 7, { memoryScan: (id) => (id === demo.id ? demo : null), extras });
     const intensity = demo.attributes.find((a) => a.name === 'intensity')!;
     for (const i of [0, 777, 19_999]) expect(specPoint(las, i).intensity).toBe(intensity.values[i]);
     store.close();
   });
 });
 
-/** A binary PLY with UTM doubles and every attribute the LAS point formats have a field for. */
+/** A binary PLY with UTM doubles and attributes the LAS point formats have a field for. */
 function writeRichPly(file: string, n: number): { xyz: Float64Array } {
   const props: [string, string, number][] = [
     ['double', 'x', 8], ['double', 'y', 8], ['double', 'z', 8],
     ['uchar', 'red', 1], ['uchar', 'green', 1], ['uchar', 'blue', 1],
     ['ushort', 'nir', 2], ['ushort', 'intensity', 2], ['double', 'gps_time', 8],
     ['uchar', 'return_number', 1], ['uchar', 'number_of_returns', 1],
+    ['uchar', 'user_data', 1], ['uchar', 'classification_flags', 1], ['uchar', 'edge_of_flight_line', 1],
   ];
   const header = ['ply', 'format binary_little_endian 1.0', `element vertex ${n}`, ...props.map(([t, name]) => `property ${t} ${name}`), 'end_header', ''].join('\n');
   const stride = props.reduce((s, p) => s + p[2], 0);
@@ -147,6 +195,9 @@ function writeRichPly(file: string, n: number): { xyz: Float64Array } {
     body.setFloat64(o + 4, 3.5e8 + i * 1e-3, true);
     body.setUint8(o + 12, 1 + (i % 3));
     body.setUint8(o + 13, 3);
+    body.setUint8(o + 14, i % 251);
+    body.setUint8(o + 15, i % 16);
+    body.setUint8(o + 16, i % 2);
   }
   writeFileSync(file, Buffer.concat([Buffer.from(header, 'latin1'), Buffer.from(body.buffer)]));
   return { xyz };
@@ -154,7 +205,7 @@ function writeRichPly(file: string, n: number): { xyz: Float64Array } {
 
 const WKT = 'PROJCS["WGS 84 / UTM zone 32N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["central_meridian",9],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],UNIT["metre",1],AUTHORITY["EPSG","32632"]]';
 
-describe('LAS 1.4 point format 8 from a PLY with colour, NIR, intensity, returns and GPS time', async () => {
+describe('LAS 1.4 point format 8 from a PLY with colour, NIR, intensity, returns, GPS time, flags and user data', async () => {
   const file = work.path('rich.ply');
   const n = 5000;
   const { xyz } = writeRichPly(file, n);
@@ -179,7 +230,9 @@ describe('LAS 1.4 point format 8 from a PLY with colour, NIR, intensity, returns
         p.intensity === ((i * 13) & 0xffff) &&
         p.gpsTime === 3.5e8 + i * 1e-3 &&
         p.returnNumber === 1 + (i % 3) &&
-        las.records[o + 14]! >> 4 === 3;
+        las.records[o + 14]! >> 4 === 3 &&
+        las.records[o + 15] === ((i % 16) | ((i % 2) << 7)) && // flags in bits 0-3, edge of flight line in bit 7
+        las.records[o + 17] === i % 251;
       if (!ok) throw new Error(`point ${i}: ${JSON.stringify(p)}`);
     }
     expect(las.byReturn.slice(0, 3)).toEqual([1667, 1667, 1666]);

@@ -9,7 +9,8 @@ import type { BufferedWriter } from '../sink';
 import type { ExportSource } from '../source';
 import { CONFIDENCE_FIELD, INSTANCE_FIELD, MAX_CLASS } from './plan';
 import { chooseFormat, chooseScale, isWkt, POINTS_FORMAT_LENGTH } from './pointsPlan';
-import { EB_TYPE, EXTRA_BYTES_RECORD_ID, EXTRA_BYTES_USER_ID, extraBytesDescriptor, vlrHeader } from './vlrBytes';
+import { extraFieldBytes, extraFieldDescriptors, planExtraFields, writeExtraFields, type ExtraField } from './extraFields';
+import { DESCRIPTOR_BYTES, EB_TYPE, EXTRA_BYTES_RECORD_ID, EXTRA_BYTES_USER_ID, extraBytesDescriptor, vlrHeader } from './vlrBytes';
 import type { LasWriteResult } from './writeLas';
 
 const HEADER_SIZE = 375;
@@ -36,6 +37,9 @@ interface FieldSources {
   rgb: ((i: number, k: number) => number) | null;
   nir: ((i: number) => number) | null;
   pointSource: ((i: number) => number) | null;
+  /** Byte 15 of formats 6-10: classification flags, scanner channel, scan direction, edge of flight line. */
+  flags: ((i: number) => number) | null;
+  userData: ((i: number) => number) | null;
 }
 
 const clamp16 = (v: number) => (v > 65535 ? 65535 : v > 0 ? Math.round(v) : 0);
@@ -81,6 +85,28 @@ function fieldSources(chunk: PointChunk, info: ScanInfo): FieldSources {
     nir: scalarOf(attr('nir')),
     // E57 scans of a multi-scan file: the scan number is what point source id means for a LiDAR flight line.
     pointSource: scalarOf(attr('point_source_id') ?? attr('scan_index')),
+    flags: flagsOf(attr),
+    userData: scalarOf(attr('user_data')),
+  };
+}
+
+function flagsOf(attr: (name: string) => ScanAttribute | undefined): FieldSources['flags'] {
+  const parts = (
+    [
+      ['classification_flags', 0x0f, 0],
+      ['scanner_channel', 0x03, 4],
+      ['scan_direction_flag', 0x01, 6],
+      ['edge_of_flight_line', 0x01, 7],
+    ] as const
+  ).flatMap(([name, mask, shift]) => {
+    const v = scalarOf(attr(name));
+    return v ? [{ v, mask, shift }] : [];
+  });
+  if (parts.length === 0) return null;
+  return (i) => {
+    let b = 0;
+    for (const p of parts) b |= (p.v(i) & p.mask) << p.shift;
+    return b;
   };
 }
 
@@ -88,7 +114,8 @@ function fieldSources(chunk: PointChunk, info: ScanInfo): FieldSources {
  * LAS 1.4 from a source that is not LAS (PLY, PCD, E57, XYZ, mesh vertices, the demo): point
  * format 6, 7 with colour or 8 with NIR, the scale and offset of `chooseScale`, classification
  * from the export codes, instance and confidence as extra bytes (the same fields the LAS-source
- * path adds), the CRS as a WKT VLR when the scan has one in WKT.
+ * path adds), then every source attribute no point format field holds as typed, named extra
+ * bytes (`extraFields.ts`), the CRS as a WKT VLR when the scan has one in WKT.
  */
 export async function writeLasFromPoints(src: ExportSource, labels: ExportLabels, options: LasFromPointsOptions, out: BufferedWriter): Promise<LasWriteResult> {
   const info = src.reader.info;
@@ -101,11 +128,13 @@ export async function writeLasFromPoints(src: ExportSource, labels: ExportLabels
 
   const pdrf = chooseFormat(info);
   const base = POINTS_FORMAT_LENGTH[pdrf];
-  const rl = base + LABEL_BYTES;
+  const extras = planExtraFields(info, base + LABEL_BYTES);
+  const rl = base + LABEL_BYTES + extraFieldBytes(extras);
+  if (rl > 0xffff) throw new ServiceFailure('invalid_params', `the source's ${extras.length} attribute fields make ${rl}-byte point records, beyond LAS's 65535`);
   const { scale, offset, resolution } = chooseScale(info);
   const notes: string[] = [];
   const crs = options.crs ?? info.crs;
-  const vlrs = [extraBytesVlr()];
+  const vlrs = [extraBytesVlr(extras)];
   if (crs && isWkt(crs)) vlrs.push(wktVlr(crs));
   else if (crs) notes.push(`CRS "${crs.slice(0, 60)}" not written: LAS 1.4 point formats 6-10 carry the CRS as WKT, and the scan has no WKT`);
   const offsetToPoints = HEADER_SIZE + vlrs.reduce((s, v) => s + v.length, 0);
@@ -140,6 +169,8 @@ export async function writeLasFromPoints(src: ExportSource, labels: ExportLabels
       const g = chunk.start + i;
       const code = codes[g]!;
       dv.setUint8(at + 16, code === NO_LABEL ? unlabeled : code);
+      if (f.flags) dv.setUint8(at + 15, f.flags(i));
+      if (f.userData) dv.setUint8(at + 17, f.userData(i));
       if (f.pointSource) dv.setUint16(at + 20, f.pointSource(i) & 0xffff, true);
       if (f.gpsTime) dv.setFloat64(at + 22, f.gpsTime[i]!, true);
       if (pdrf >= 7 && f.rgb) for (let k = 0; k < 3; k++) dv.setUint16(at + 30 + 2 * k, f.rgb(i, k), true);
@@ -149,6 +180,7 @@ export async function writeLasFromPoints(src: ExportSource, labels: ExportLabels
         dv.setUint8(at + base + 4, confidence[g]!);
       }
     }
+    writeExtraFields(extras, chunk.attributes, local, dv, rl);
     stats.written += local.length;
     if (local.length > 0) await out.write(batch.subarray(0, local.length * rl));
     options.progress?.((chunk.start + chunk.count) / Math.max(1, info.pointCount), `${stats.written} points`);
@@ -162,10 +194,14 @@ export async function writeLasFromPoints(src: ExportSource, labels: ExportLabels
   };
 }
 
-function extraBytesVlr(): Uint8Array {
-  const payload = new Uint8Array(2 * 192);
+/** Descriptors in record order: the label fields first (at the same offsets whatever the source has), then the source's own fields. */
+function extraBytesVlr(extras: ExtraField[]): Uint8Array {
+  const sourceFields = extraFieldDescriptors(extras);
+  const payload = new Uint8Array(2 * DESCRIPTOR_BYTES + sourceFields.length);
+  if (payload.length > 0xffff) throw new ServiceFailure('invalid_params', `the source has ${extras.length} attribute fields, more than one extra bytes VLR can describe`);
   payload.set(extraBytesDescriptor(INSTANCE_FIELD, EB_TYPE.uint32, 0, 'ScanLabel instance id (0 = none)'), 0);
-  payload.set(extraBytesDescriptor(CONFIDENCE_FIELD, EB_TYPE.uint8, 0, 'ScanLabel label confidence 0-255'), 192);
+  payload.set(extraBytesDescriptor(CONFIDENCE_FIELD, EB_TYPE.uint8, 0, 'ScanLabel label confidence 0-255'), DESCRIPTOR_BYTES);
+  payload.set(sourceFields, 2 * DESCRIPTOR_BYTES);
   return concat(vlrHeader(EXTRA_BYTES_USER_ID, EXTRA_BYTES_RECORD_ID, payload.length, 'Extra Bytes'), payload);
 }
 
