@@ -80,3 +80,37 @@ export function groundLine(geometry: SceneGeometry, tolerance: number): number {
   }
   return Math.min(tolerance, Math.max(0.05, 3 * noise));
 }
+
+/** Cells this scattered are vegetation-like; cells this flat and level are roofs or ground. */
+const SCATTERED_PLANARITY = 0.6;
+const FLAT_PLANARITY = 0.9;
+const LEVEL_NORMAL_Z = 0.8;
+
+/**
+ * For anchors in scattered regions (a crown, a bush): a predicate that drops slots in flat, level
+ * cells (a roof next to the crown, which the masks take along where the two touch). Null when any
+ * anchor is not in a scattered region: roof and facade clicks keep what they had. A region, not a
+ * cell: a roof corner's cell (roof and two walls) reads as scattered too, its neighbours do not.
+ */
+export function scatteredAnchorFilter(geometry: SceneGeometry, anchorIds: number[]): ((slot: number) => boolean) | null {
+  if (anchorIds.length === 0) return null;
+  for (const id of anchorIds) if (!inScatteredRegion(geometry, geometry.grid.cellOfPoint[id]!)) return null;
+  const cellOfSlot = geometry.grid.cellOfSlot;
+  return (s) => {
+    const c = cellOfSlot[s]!;
+    return !(geometry.cellPlanarity[c]! >= FLAT_PLANARITY && Math.abs(geometry.cellNormal[c * 3 + 2]!) >= LEVEL_NORMAL_Z);
+  };
+}
+
+/** The cell and most of its non-empty 26 neighbours are scattered. */
+function inScatteredRegion(geometry: SceneGeometry, cell: number): boolean {
+  const pl = geometry.cellPlanarity;
+  if (!(pl[cell]! < SCATTERED_PLANARITY)) return false;
+  let scattered = 0;
+  let all = 0;
+  geometry.grid.forEachNeighbourCell(cell, (nb) => {
+    all++;
+    if (pl[nb]! < SCATTERED_PLANARITY) scattered++;
+  });
+  return scattered * 2 > all;
+}

@@ -1,7 +1,7 @@
 import type { SceneGeometry } from '../scene/sceneGeometry';
 import type { VoxelGrid } from '../spatial/voxelGrid';
 import { anchorHeight } from './anchorSide';
-import { groundLine, heightBand } from './heightBand';
+import { groundLine, heightBand, scatteredAnchorFilter } from './heightBand';
 import type { VoteBuffer } from './votes';
 
 export interface RefineOptions {
@@ -18,6 +18,8 @@ export interface RefineOptions {
    * anchor's (on 1 m + height, see heightBand.ts); 0 turns the band off. Default HEIGHT_BAND_RATIO.
    */
   heightBandRatio?: number;
+  /** Clicks in scattered cells (crowns) drop flat, level cells (roofs): scatteredAnchorFilter. Default true. */
+  offFlatFromScattered?: boolean;
 }
 
 export const DEFAULT_REFINE: Omit<RefineOptions, 'positives' | 'negatives'> = { groundTolerance: 0.3, maxGrowCells: 12, acceptShare: 0.5 };
@@ -53,7 +55,10 @@ export function refine(geometry: SceneGeometry, votes: VoteBuffer, options: Refi
   // Object clicks also stay within a height band around the anchor: a click on low vegetation
   // does not take the crown above it, a crown click not the undergrowth (walls exempt).
   const band = hag && !groundMode ? heightBand(geometry, anchorHags, options.positives, options.heightBandRatio) : null;
-  const sideOk = band ? (s: number) => !(hag![s]! < tol) && band.ok(s) : (s: number) => !hag || hag[s]! < tol === groundMode;
+  // A click in a crown does not take the flat roof it touches.
+  const texture = groundMode || options.offFlatFromScattered === false ? null : scatteredAnchorFilter(geometry, options.positives);
+  const sideOfGround = band ? (s: number) => !(hag![s]! < tol) && band.ok(s) : (s: number) => !hag || hag[s]! < tol === groundMode;
+  const sideOk = texture ? (s: number) => sideOfGround(s) && texture(s) : sideOfGround;
   const seenW = votes.seen;
   const insideW = votes.inside;
 
