@@ -7,8 +7,6 @@ import { readAt } from './io';
 import type { LasRecordsJob, LasRecordsOutcome } from './las-records-job';
 import { decodeRecords, type DecodedRecords, type RecordLayout } from './records';
 
-/** Points per worker job (= per chunk yielded): large enough that a message costs nothing next to it, small enough for memory. */
-const MAX_JOB_POINTS = 1_000_000;
 /** Smaller chunks are decoded on the calling thread (per-message costs would show). */
 const MIN_JOB_POINTS = 65_536;
 /** Decoded points waiting ahead of the reader, beyond the next job. */
@@ -25,7 +23,7 @@ export function worthRecordWorkers(pointCount: number, chunkPoints: number): boo
     decodeWorkerSettings.threads > 1 &&
     pointCount >= decodeWorkerSettings.minRecordPoints &&
     chunkPoints >= MIN_JOB_POINTS &&
-    pointCount > Math.min(chunkPoints, MAX_JOB_POINTS)
+    pointCount > Math.min(chunkPoints, decodeWorkerSettings.jobPoints)
   );
 }
 
@@ -46,7 +44,7 @@ export async function* recordsOnWorkers(
   chunkPoints: number,
   signal?: AbortSignal,
 ): AsyncGenerator<RecordsChunk> {
-  const per = Math.min(chunkPoints, MAX_JOB_POINTS);
+  const per = Math.min(chunkPoints, decodeWorkerSettings.jobPoints);
   const total = header.pointCount;
   const rl = header.recordLength;
   const owner = {};

@@ -20,6 +20,8 @@ import { faceLayouts, vertexLayout } from './layout';
 import type { FaceLayout, VertexLayout } from './layout';
 import { minBinaryRecordSize } from './records';
 import { walkElements } from './walk';
+import { scanVerticesOnWorkers, vertexChunksOnWorkers, worthVertexChunkWorkers, worthVertexWorkers } from './vertices-on-workers';
+import { decodePool } from '../stream/decode-pool';
 import type { Position, RecordVisitor } from './walk';
 
 /** PLY reads OpenOptions.allowMissingTextures; kept as a name for callers that import it. */
@@ -127,6 +129,17 @@ class PlyReader implements ScanReader {
       const start = this.facts.starts[vertex.element]!.byte;
       const target = fitsTarget(options.target, this.info.pointCount, this.info.attributes) ? options.target : null;
       const capacity = chunkCapacity(options.chunkPoints);
+      // Streamed large files decode on the worker pool; readScan's in-place target stays on this thread
+      // (copying worker chunks in, and the workers' memory, would cost more than they save there).
+      const pool = !target && worthVertexChunkWorkers(this.info.pointCount, capacity) ? await decodePool() : null;
+      if (pool) {
+        try {
+          yield* vertexChunksOnWorkers(pool, this.src, fixed, vertex, start, this.info.origin, capacity, options.signal);
+        } finally {
+          pool.release();
+        }
+        return;
+      }
       yield* fixedVertexChunks(this.src, fixed, vertex, start, this.info.origin, capacity, options.signal, target);
       return;
     }
@@ -335,7 +348,15 @@ async function scanBody(
     const start = { byte: header.dataOffset, line: header.headerLines + 1 };
     for await (const _ of walkElements(src, header, { element: 0, start, until: vertex.element + 1, visitors: upTo, onElementStart }));
     const at = starts[vertex.element]!;
-    const next = await scanFixedVertices(src, fixed, vertex, at.byte, bounds);
+    const pool = worthVertexWorkers(fixed.element.count) ? await decodePool() : null;
+    let next: number;
+    try {
+      next = pool
+        ? await scanVerticesOnWorkers(pool, src, fixed, vertex, at.byte, bounds)
+        : await scanFixedVertices(src, fixed, vertex, at.byte, bounds);
+    } finally {
+      pool?.release();
+    }
     if (vertex.element + 1 < header.elements.length) {
       const walk = walkElements(src, header, {
         element: vertex.element + 1,

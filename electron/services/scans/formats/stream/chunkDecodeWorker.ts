@@ -23,7 +23,7 @@ port.on('message', (job: DecodeJob) => {
       outcome =
         job.kind === 'laz-chunk'
           ? { id: job.id, ok: false, corrupt: `decoder failed: ${why}` }
-          : { id: job.id, ok: false, bytesRead: 0, error: `decoder failed: ${why}` };
+          : ({ id: job.id, ok: false, bytesRead: 0, error: `decoder failed: ${why}` } as DecodeOutcome);
     }
     port.postMessage(outcome, outcomeTransfers(outcome));
   });

@@ -1,11 +1,25 @@
 import { LazChunkJobRunner, type LazChunkJob, type LazChunkOutcome } from '../las/laz-chunk-job';
 import { decodedBuffers, runLasRecordsJob, type LasRecordsJob, type LasRecordsOutcome } from '../las/las-records-job';
+import {
+  runPlyBoundsJob,
+  runPlyVerticesJob,
+  type PlyBoundsJob,
+  type PlyBoundsOutcome,
+  type PlyVerticesJob,
+  type PlyVerticesOutcome,
+} from '../ply/ply-vertex-jobs';
 
-/** Work the decode pool's threads take: a LAZ chunk or a range of LAS records. */
-export type DecodeJob = LazChunkJob | LasRecordsJob;
-export type DecodeOutcome = LazChunkOutcome | LasRecordsOutcome;
+/** Work the decode pool's threads take: a LAZ chunk, a range of LAS records, a range of PLY vertices. */
+export type DecodeJob = LazChunkJob | LasRecordsJob | PlyBoundsJob | PlyVerticesJob;
+export type DecodeOutcome = LazChunkOutcome | LasRecordsOutcome | PlyBoundsOutcome | PlyVerticesOutcome;
 /** The answer type of a job type. */
-export type OutcomeOf<J extends DecodeJob> = J extends LazChunkJob ? LazChunkOutcome : LasRecordsOutcome;
+export type OutcomeOf<J extends DecodeJob> = J extends LazChunkJob
+  ? LazChunkOutcome
+  : J extends LasRecordsJob
+    ? LasRecordsOutcome
+    : J extends PlyBoundsJob
+      ? PlyBoundsOutcome
+      : PlyVerticesOutcome;
 
 /** Buffers a job hands over to the worker (moved, not copied). */
 export function jobTransfers(job: DecodeJob): ArrayBuffer[] {
@@ -15,7 +29,10 @@ export function jobTransfers(job: DecodeJob): ArrayBuffer[] {
 /** Buffers an outcome hands back (moved, not copied). */
 export function outcomeTransfers(outcome: DecodeOutcome): ArrayBuffer[] {
   if (!outcome.ok) return [];
-  return 'raw' in outcome ? [outcome.raw.buffer as ArrayBuffer] : decodedBuffers(outcome.decoded);
+  if ('raw' in outcome) return [outcome.raw.buffer as ArrayBuffer];
+  if ('decoded' in outcome) return decodedBuffers(outcome.decoded);
+  if ('positions' in outcome) return decodedBuffers(outcome);
+  return [];
 }
 
 /** Runs jobs one after another on one thread (a worker's, or the caller's in tests). */
@@ -28,6 +45,10 @@ export class DecodeJobRunner {
         return this.laz.run(job);
       case 'las-records':
         return runLasRecordsJob(job);
+      case 'ply-bounds':
+        return runPlyBoundsJob(job);
+      case 'ply-vertices':
+        return runPlyVerticesJob(job);
     }
   }
 }

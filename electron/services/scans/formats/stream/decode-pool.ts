@@ -17,8 +17,10 @@ export const decodeWorkerSettings = {
   threads: Math.min(8, availableParallelism()),
   /** LAZ files with fewer points are decoded on the calling thread (starting a decode costs more than it saves). */
   minPoints: 100_000,
-  /** The same for uncompressed records, which decode ~15x faster than LAZ. */
+  /** The same for uncompressed records (LAS, binary PLY), which decode ~15x faster than LAZ. */
   minRecordPoints: 1_000_000,
+  /** Uncompressed records per job (and at most per chunk then): a message costs nothing next to it, memory stays bounded. */
+  jobPoints: 1_000_000,
   /** Workers stop after this long without a job (their WASM heaps are released). */
   idleMs: 20_000,
 };
