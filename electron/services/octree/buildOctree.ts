@@ -67,7 +67,7 @@ const MAX_CHUNK_POINTS = 1 << 18;
  * An in-memory scan is gathered into chunks in about this many passes over it (ScanChunks): more
  * passes hold fewer records at once, each pass reads the whole scan's chunk numbers.
  */
-const GATHER_PASSES = 12;
+const GATHER_PASSES = 16;
 /** Scans up to this size are indexed on the calling thread unless `threads` says otherwise. */
 const SMALL_SCAN_POINTS = 100_000;
 
@@ -231,7 +231,7 @@ function prepareFromScan(scan: Scan, maxChunkPoints: number, inFlight: number, b
   cells.addPositions(scan.positions, n);
   const plan = planChunks(cells, maxChunkPoints);
   const sources = pickAttributeSources(scan.attributes);
-  // A group's records and the chunks in flight share the budget; a group is never less than a chunk.
+  // Two groups' records are held at once (one gathered, one indexed); a group is never less than a chunk.
   const groupPoints = Math.max(maxChunkPoints, Math.min(Math.ceil(n / GATHER_PASSES), Math.floor(budget / RECORD_BYTES / 2)));
   const color = sources.color ? scan.attributes.find((a) => a.name === sources.color!.name) : undefined;
   return {
@@ -242,7 +242,7 @@ function prepareFromScan(scan: Scan, maxChunkPoints: number, inFlight: number, b
     plan,
     colorMax: color ? colorMax16(color) : 0,
     sources,
-    source: new ScanChunks(scan, plan, key, sources, loadOrder(plan), groupPoints, inFlight),
+    source: new ScanChunks(scan, plan, key, sources, loadOrder(plan), groupPoints),
     spills: () => 0,
   };
 }
@@ -410,9 +410,9 @@ async function indexChunks(
     const records = await source.load(c);
     const output = outputs.take(nodeBlockBytes(params.attributes, chunk.pointCount));
     const task = indexer
-      .index({ name: chunk.name, params, buffer: records.bytes.buffer as ArrayBuffer, count: records.count, output })
+      .index({ name: chunk.name, params, buffer: records.bytes.buffer, byteOffset: records.bytes.byteOffset, count: records.count, output })
       .then((result) => {
-        source.recycle(result.spent);
+        source.recycle(result.spent, c);
         for (const node of result.nodes) writer.write(node);
         for (const buffer of result.outputs) outputs.give(buffer);
         const r = result.root;
@@ -422,6 +422,7 @@ async function indexChunks(
         progress.report(done / total, `indexed ${finished} of ${plan.chunks.length} chunks (${indexer.mode})`);
       })
       .catch((error: unknown) => {
+        source.recycle(new ArrayBuffer(0), c); // the chunk is settled: a source waiting for its buffer goes on
         failure ??= { error };
       })
       .finally(() => inFlight.delete(task));

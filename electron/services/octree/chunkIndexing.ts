@@ -10,7 +10,9 @@ export interface IndexRequest {
   id: number;
   name: string;
   params: LodParams;
-  buffer: ArrayBuffer;
+  /** The chunk's records: its own buffer (transferred), or a slice of a shared group buffer (ScanChunks). */
+  buffer: ArrayBuffer | SharedArrayBuffer;
+  byteOffset: number;
   count: number;
   /** A buffer to encode the nodes into (a NodeBlock's, back from an earlier chunk), or an empty one. */
   output: ArrayBuffer;
@@ -21,7 +23,7 @@ export interface IndexedChunk {
   /** The chunk root's points, still pending: the nodes above the chunks may take some of them. */
   root: { name: string; level: number; childMask: number; buffer: ArrayBuffer; count: number };
   /** The request's buffer, free again: handed back so that it can carry a later chunk. */
-  spent: ArrayBuffer;
+  spent: ArrayBuffer | SharedArrayBuffer;
   /** The buffers the nodes' blobs are slices of: free again once the nodes are written. */
   outputs: ArrayBuffer[];
 }
@@ -47,7 +49,7 @@ export class IndexingContext {
 export function indexChunk(request: IndexRequest, context: IndexingContext): IndexedChunk {
   const block = new NodeBlock(request.output, nodeBlockBytes(request.params.attributes, request.count));
   const builder = new LodBuilder(request.params, context.samplerFor(request.params.spacingDivisor), context.arena, block);
-  const records = recordsOver(request.buffer, request.count);
+  const records = recordsOver(request.buffer, request.count, request.byteOffset);
   const root = builder.indexChunk(records, request.name, context.sorter);
   const buffer = root.records.bytes.buffer as ArrayBuffer;
   return {
@@ -59,5 +61,7 @@ export function indexChunk(request: IndexRequest, context: IndexingContext): Ind
 }
 
 export function transferables(result: IndexedChunk): ArrayBuffer[] {
-  return [result.root.buffer, result.spent, ...result.outputs];
+  // A shared buffer is shared, not transferred.
+  const spent = result.spent instanceof ArrayBuffer ? [result.spent] : [];
+  return [result.root.buffer, ...spent, ...result.outputs];
 }

@@ -21,7 +21,7 @@ import {
 export interface ChunkSource {
   load(chunk: number): Promise<Records>;
   /** A buffer from load() whose chunk is indexed: it may back a later chunk (the buffer can be larger than count records). */
-  recycle(buffer: ArrayBuffer): void;
+  recycle(buffer: ArrayBufferLike, chunk: number): void;
   dispose(): void;
 }
 
@@ -149,7 +149,8 @@ export class ChunkBuckets implements ChunkSource {
     return out;
   }
 
-  recycle(buffer: ArrayBuffer): void {
+  recycle(buffer: ArrayBufferLike): void {
+    if (!(buffer instanceof ArrayBuffer)) return;
     // Chunks that fitted are loaded from their own exact page, never from the pool.
     if (this.pageCapacity !== Infinity) this.pool.give(buffer);
   }
@@ -178,15 +179,19 @@ function writeAll(fd: number, bytes: Uint8Array) {
  * chunks, 2 up to 65,536); chunks are gathered a group at a time, in load order, by one forward pass
  * over the scan that writes every chunk of the group (scatterExact). Gathering chunk by chunk read
  * each point's columns out of order (on a scan in random spatial order, a cache miss per column per
- * point) on the main thread, the build's serial part; a pass per group reads the columns in order,
- * and the group bounds the records held at once.
+ * point) on the main thread, the build's serial part; a pass per group reads the columns in order.
+ *
+ * A group's records go to one of two SharedArrayBuffers, each chunk a slice the worker indexes in
+ * place: the next group is gathered into the other buffer while the workers finish this one, and
+ * nothing is allocated per chunk (per-chunk buffers waited for a collection to be freed).
  */
 export class ScanChunks implements ChunkSource {
   private readonly chunkOf: Uint8Array | Uint16Array | Uint32Array;
   private readonly groups: number[][];
+  private readonly groupOfChunk: Int32Array;
   private readonly ready = new Map<number, Records>();
   private readonly slotOf: Int32Array;
-  private readonly pool: BufferPool;
+  private readonly slots: { buffer: SharedArrayBuffer; pending: number; free: (() => void) | null }[] = [];
   private nextGroup = 0;
 
   constructor(
@@ -196,7 +201,6 @@ export class ScanChunks implements ChunkSource {
     private readonly sources: AttributeSources,
     order: readonly number[],
     groupPoints: number,
-    inFlight: number,
   ) {
     const { chunks, cellChunk } = plan;
     const n = scan.pointCount;
@@ -206,8 +210,10 @@ export class ScanChunks implements ChunkSource {
     const chunkOf = this.chunkOf;
     for (let i = 0; i < n; i++) chunkOf[i] = cellChunk[grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!)]!;
     this.groups = [];
+    this.groupOfChunk = new Int32Array(chunks.length);
     let group: number[] = [];
     let points = 0;
+    let largest = 0;
     for (const c of order) {
       const size = chunks[c]!.pointCount;
       if (group.length > 0 && points + size > groupPoints) {
@@ -217,29 +223,40 @@ export class ScanChunks implements ChunkSource {
       }
       group.push(c);
       points += size;
+      largest = Math.max(largest, points);
+      this.groupOfChunk[c] = this.groups.length;
     }
     if (group.length > 0) this.groups.push(group);
     this.slotOf = new Int32Array(chunks.length).fill(-1);
-    const largestGroup = this.groups.reduce((m, g) => Math.max(m, g.length), 0);
-    this.pool = new BufferPool(largestGroup + inFlight);
+    for (let k = 0; k < Math.min(2, this.groups.length); k++)
+      this.slots.push({ buffer: new SharedArrayBuffer(largest * RECORD_BYTES), pending: 0, free: null });
   }
 
   async load(chunk: number): Promise<Records> {
     let records = this.ready.get(chunk);
     while (!records) {
       if (this.nextGroup >= this.groups.length) throw new Error(`octree chunk ${chunk} is in no group left to gather`);
-      this.gather(this.groups[this.nextGroup++]!);
+      const g = this.nextGroup++;
+      const slot = this.slots[g % 2]!;
+      // The buffer's previous group may still be indexed: wait for its last chunk.
+      if (slot.pending > 0) await new Promise<void>((resolve) => (slot.free = resolve));
+      this.gather(this.groups[g]!, slot);
       records = this.ready.get(chunk);
     }
     this.ready.delete(chunk);
     return records;
   }
 
-  private gather(group: number[]): void {
+  private gather(group: number[], slot: (typeof this.slots)[number]): void {
     const { chunks } = this.plan;
     const { slotOf, chunkOf, scan } = this;
-    const outs = group.map((c) => recordsOver(this.pool.take(chunks[c]!.pointCount * RECORD_BYTES), chunks[c]!.pointCount));
-    group.forEach((c, slot) => (slotOf[c] = slot));
+    let at = 0;
+    const outs = group.map((c) => {
+      const out = recordsOver(slot.buffer, chunks[c]!.pointCount, at);
+      at += out.bytes.byteLength;
+      return out;
+    });
+    group.forEach((c, k) => (slotOf[c] = k));
     const cursors = new Int32Array(group.length);
     const exact = exactColumns(scan.positions, scan.attributes, this.sources);
     if (exact) scatterExact(exact, 0, chunkOf, slotOf, outs, cursors);
@@ -247,20 +264,26 @@ export class ScanChunks implements ChunkSource {
       // Attributes that need rounding: list the group's points, then gather each chunk.
       const lists = group.map((c) => new Uint32Array(chunks[c]!.pointCount));
       for (let s = 0; s < chunkOf.length; s++) {
-        const slot = slotOf[chunkOf[s]!]!;
-        if (slot >= 0) lists[slot]![cursors[slot]!++] = s;
+        const k = slotOf[chunkOf[s]!]!;
+        if (k >= 0) lists[k]![cursors[k]!++] = s;
       }
-      lists.forEach((order, slot) => fillRecords(outs[slot]!, 0, scan.positions, scan.attributes, this.sources, 0, { order }));
+      lists.forEach((order, k) => fillRecords(outs[k]!, 0, scan.positions, scan.attributes, this.sources, 0, { order }));
     }
-    group.forEach((c, slot) => {
+    group.forEach((c, k) => {
       slotOf[c] = -1;
-      if (cursors[slot] !== chunks[c]!.pointCount) throw new Error(`octree chunk ${c}: expected ${chunks[c]!.pointCount} points, got ${cursors[slot]}`);
-      this.ready.set(c, outs[slot]!);
+      if (cursors[k] !== chunks[c]!.pointCount) throw new Error(`octree chunk ${c}: expected ${chunks[c]!.pointCount} points, got ${cursors[k]}`);
+      this.ready.set(c, outs[k]!);
     });
+    slot.pending = group.length;
   }
 
-  recycle(buffer: ArrayBuffer): void {
-    this.pool.give(buffer);
+  recycle(_buffer: ArrayBufferLike, chunk: number): void {
+    const slot = this.slots[this.groupOfChunk[chunk]! % 2]!;
+    if (--slot.pending === 0 && slot.free) {
+      const free = slot.free;
+      slot.free = null;
+      free();
+    }
   }
 
   dispose(): void {

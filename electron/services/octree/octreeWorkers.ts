@@ -133,7 +133,8 @@ class WorkerIndexer implements ChunkIndexer {
       const worker = this.idle.pop()!;
       const task = this.queue.shift()!;
       this.running.set(worker, task);
-      worker.postMessage(task.request, [task.request.buffer, task.request.output]);
+      const { buffer, output } = task.request;
+      worker.postMessage(task.request, buffer instanceof ArrayBuffer ? [buffer, output] : [output]);
     }
   }
 
