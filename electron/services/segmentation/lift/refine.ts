@@ -18,7 +18,7 @@ export interface RefineOptions {
    * anchor's (on 1 m + height, see heightBand.ts); 0 turns the band off. Default HEIGHT_BAND_RATIO.
    */
   heightBandRatio?: number;
-  /** Clicks in scattered cells (crowns) drop flat, level cells (roofs): scatteredAnchorFilter. Default true. */
+  /** Clicks in scattered regions (crowns) drop flat, level cells (roofs): scatteredAnchorFilter. Default true. */
   offFlatFromScattered?: boolean;
 }
 
@@ -39,7 +39,8 @@ export interface RefineResult {
  * - trim: keep only accepted elements connected (26-neighbour cells) to a positive anchor, on
  *   the anchor's side of the ground line (object vs terrain) and, for object clicks, within a
  *   height band around the anchor's height above ground (heightBand.ts), which removes mask bleed
- *   onto surfaces far away, underneath or stacked above;
+ *   onto surfaces far away, underneath or stacked above; a click in a crown also drops flat,
+ *   level cells (a roof it touches);
  * - grow: add elements no view saw (back facades, the far side of a car, points a view skipped
  *   for its point budget) by flooding from the kept cells into cells of unseen elements, never
  *   through cells that views saw and rejected, never across the ground line, never next to a
