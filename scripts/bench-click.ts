@@ -3,7 +3,9 @@
  * the built-in segmenter (per-stage breakdown), and the SAM decoder path with a cached embedding on
  * the weight-free stand-in models (runtime + host pre/post-processing, not a real transformer).
  * Prints JSON and writes bench-output/click.json. Options: --points N --clicks N --threads N
- * (render workers; 0 renders in-thread; default one per core, at most 4).
+ * (render workers; 0 renders in-thread; default one per core, at most 4); --octree adds the same
+ * clicks read through an LOD octree of the scene (OctreeClickEngine: a window loaded per click
+ * neighbourhood, reused while clicks stay in its middle), built first in a temp folder.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -14,6 +16,10 @@ import { demoPointScan } from '../electron/services/scans/demo/demoScene';
 import { attribute } from '../electron/services/scans/model';
 import { ClickEngine, type StageTimings } from '../electron/services/segmentation/clickEngine';
 import { rayClear } from '../electron/services/segmentation/lift/views';
+import { buildOctree } from '../electron/services/octree/buildOctree';
+import { OctreeStore } from '../electron/services/octree/octreeStore';
+import { OctreeClickEngine } from '../electron/services/segmentation/scene/octreeClickEngine';
+import { OctreePointSource } from '../electron/services/segmentation/scene/octreePointSource';
 import { openSession } from '../electron/services/segmentation/models/providers';
 import { allocateView } from '../electron/services/segmentation/render/view';
 import { buildClickScene } from '../electron/services/segmentation/scene/clickScene';
@@ -28,6 +34,7 @@ const arg = (k: string, d: number) => {
 const POINTS = arg('points', 1_000_000);
 const CLICKS = arg('clicks', 30);
 const THREADS = process.argv.includes('--threads') ? arg('threads', 0) : undefined;
+const OCTREE = process.argv.includes('--octree');
 
 const pct = (v: number[], p: number) => {
   const s = [...v].sort((a, b) => a - b);
@@ -90,6 +97,50 @@ async function main() {
   const stage = (k: keyof StageTimings) => ({ p50: pct(runs.map((r) => r[k]), 50), p95: pct(runs.map((r) => r[k]), 95) });
   const byKind = Object.fromEntries(['building', 'car', 'tree'].map((kind) => [kind, { p50: pct(runs.filter((r) => r.kind === kind).map((r) => r.total), 50), n: runs.filter((r) => r.kind === kind).length }]));
 
+  // The same clicks through the octree source (the first click of a neighbourhood loads its window).
+  let octree: Record<string, unknown> | null = null;
+  if (OCTREE) {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-click-octree-'));
+    try {
+      t = performance.now();
+      await buildOctree(scan, dir);
+      const buildMs = performance.now() - t;
+      const store = await OctreeStore.open(dir);
+      t = performance.now();
+      const source = await OctreePointSource.open(store);
+      const openMs = performance.now() - t;
+      const g = scene.geometry;
+      const oEngine = new OctreeClickEngine('bench', source, new BuiltinSegmenter(), { renderThreads: THREADS, locate: (id) => g.position(id) });
+      for (const c of clicks.slice(0, 3)) await oEngine.preview({ positives: [c.id] });
+      const oRuns: { total: number; cpu: number; windowMs: number; labeled: number; windowPoints: number }[] = [];
+      for (const c of clicks.slice(3)) {
+        const cpu0 = process.cpuUsage();
+        const p = await oEngine.preview({ positives: [c.id] });
+        const cpu = process.cpuUsage(cpu0);
+        oEngine.cancel(p.previewId);
+        oRuns.push({ total: p.timings.total, cpu: (cpu.user + cpu.system) / 1000, windowMs: oEngine.lastWindowMs, labeled: p.ids.length, windowPoints: oEngine.window!.ids.length });
+      }
+      const loads = oRuns.filter((r) => r.windowMs > 0);
+      const warm = oRuns.filter((r) => r.windowMs === 0);
+      octree = {
+        renderMode: await oEngine.renderMode(),
+        buildMs: Math.round(buildMs),
+        openMs: Math.round(openMs),
+        clicks: oRuns.length,
+        totalMs: { p50: pct(oRuns.map((r) => r.total), 50), p95: pct(oRuns.map((r) => r.total), 95) },
+        cpuMs: { p50: pct(oRuns.map((r) => r.cpu), 50), p95: pct(oRuns.map((r) => r.cpu), 95) },
+        windowLoads: loads.length,
+        windowLoadMsP50: loads.length ? pct(loads.map((r) => r.windowMs), 50) : null,
+        warmWindowTotalMsP50: warm.length ? pct(warm.map((r) => r.total), 50) : null,
+        windowPointsP50: pct(oRuns.map((r) => r.windowPoints), 50),
+        labeledP50: pct(oRuns.map((r) => r.labeled), 50),
+      };
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   // Decoder path with a cached embedding: 1024 x 1024 views, one click.
   const dir = mkdtempSync(join(tmpdir(), 'bench-click-'));
   const decoder: Record<string, { encodeMs: number; decodeP50Ms: number; decodeP95Ms: number }> = {};
@@ -129,6 +180,7 @@ async function main() {
       labeledP50: pct(runs.map((r) => r.labeled), 50),
       groundClick: { totalMsP50: pct(groundRuns.map((r) => r.total), 50), cpuMsP50: pct(groundRuns.map((r) => r.cpu), 50), labeled: groundRuns[0]!.labeled },
     },
+    ...(octree ? { octreeSource: octree } : {}),
     decoderWithCachedEmbedding: decoder,
     loadavg: (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100),
   };
