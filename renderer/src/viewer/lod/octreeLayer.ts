@@ -62,6 +62,8 @@ const MAX_IN_FLIGHT = 8;
  */
 const UPLOAD_BYTES_PER_FRAME = 4 * 1024 * 1024;
 const BYTES_PER_POINT = 24;
+/** New nodes per frame at most: each costs a geometry, seven buffers and a vertex array however small it is. */
+const UPLOAD_NODES_PER_FRAME = 32;
 /** Label refetches in flight after an edit, and how many nodes between redraws while they arrive. */
 const RELOAD_IN_FLIGHT = 16;
 const RELOAD_REDRAW_EVERY = 64;
@@ -180,11 +182,13 @@ export class OctreeLayer {
 
     // Buffers for nodes that arrived since the last frame (bounded), then visibility and LRU order.
     let uploaded = 0;
-    while (this.arrived.length > 0 && uploaded < UPLOAD_BYTES_PER_FRAME) {
+    let added = 0;
+    while (this.arrived.length > 0 && uploaded < UPLOAD_BYTES_PER_FRAME && added < UPLOAD_NODES_PER_FRAME) {
       const a = this.arrived.shift()!;
       if (this.loaded.has(a.node.name)) continue;
       this.add(a.node, a.data, a.hists, a.labelGen);
       uploaded += a.node.pointCount * BYTES_PER_POINT;
+      added++;
     }
     let visibleNodes = 0;
     let pointsVisible = 0;
