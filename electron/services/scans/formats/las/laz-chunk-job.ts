@@ -34,7 +34,8 @@ export class LazChunkJobRunner {
     if (this.decoder && this.layout !== layout) this.close();
     this.decoder ??= await LazChunkDecoder.create(job.pointFormat, rl);
     this.layout = layout;
-    const raw = new Uint8Array(pointCount * rl);
+    // Not zeroed: the decoder writes every record, and on failure the buffer is dropped.
+    const raw = new Uint8Array(Buffer.allocUnsafeSlow(pointCount * rl).buffer, 0, pointCount * rl);
     try {
       this.decoder.open(job.compressed);
       this.decoder.decode(raw, 0, pointCount);
