@@ -17,7 +17,7 @@ export interface EvalInput {
   /** How the truth was named on the command line (attribute or file). */
   gtName: string;
   segmenter: Segmenter;
-  /** Voxel edge for error components; default 2.5 x the median nearest-neighbour spacing. */
+  /** Voxel edge for error components; default voxelSizeFor (2.5 median NN spacings, at least 1.5 footprint spacings). */
   voxelSize?: number;
   onProgress?: (line: string) => void;
 }
@@ -99,6 +99,8 @@ export interface InstanceEvalOptions {
   ignore?: number[];
   minObjectPoints?: number;
   maxObjects?: number;
+  /** Cut closed canopies to the clicked crown (ClickEngineOptions.crowns). Default true. */
+  crowns?: boolean;
   onObject?: (o: ObjectRun, done: number, total: number) => void;
 }
 
@@ -115,7 +117,8 @@ export async function evaluateInstances(
   const index = voxelIndexFor(input);
   log(`voxel index: ${index.cellCount} voxels of ${index.size.toFixed(3)}; ${truth.values.length} objects`);
   const t = performance.now();
-  const engine = new ClickEngine(buildClickScene(scan), input.segmenter);
+  // Objects here are instances: a tree in a closed canopy is its crown, not the canopy.
+  const engine = new ClickEngine(buildClickScene(scan), input.segmenter, { crowns: options.crowns ?? true });
   log(`click scene: ${Math.round(performance.now() - t)} ms`);
   const maxClicks = options.maxClicks ?? 20;
   const stopIoU = options.stopIoU ?? 0.9;

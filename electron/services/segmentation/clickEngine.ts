@@ -1,6 +1,7 @@
 import { resizeCamera, type Camera, type Vec3 } from '../../../common/geometry/camera';
 import { ServiceFailure } from '../../../common/result';
 import { liftMask } from './lift/lift';
+import { splitCrowns } from './lift/crowns';
 import { DEFAULT_REFINE, refine, type RefineOptions } from './lift/refine';
 import { refineMesh } from './lift/refineMesh';
 import { objectRadius } from './lift/extent';
@@ -95,6 +96,8 @@ export interface ClickEngineOptions {
    * 0 renders on the calling thread. Previews are identical either way.
    */
   renderThreads?: number;
+  /** Cut a closed canopy to the clicked tree's crown (lift/crowns.ts): instance labelling of trees. Default off. */
+  crowns?: boolean;
 }
 
 const WIDEN = 1.8;
@@ -295,7 +298,9 @@ export class ClickEngine {
       negatives: anchors.filter((a) => !a.positive).map((a) => a.id),
     };
     const refined = this.scene.kind === 'mesh' ? refineMesh(this.scene.mesh, g, votes, refineOptions) : refine(g, votes, refineOptions);
-    const { ids, confidence } = withAnchors(refined.ids, refined.confidence, positives.map((a) => a.id));
+    // A closed canopy lifts as one mass: keep the clicked crown (lift/crowns.ts).
+    const kept = this.options.crowns && this.scene.kind === 'points' ? splitCrowns(g, refined.ids, refined.confidence, refineOptions) : refined;
+    const { ids, confidence } = withAnchors(kept.ids, kept.confidence, positives.map((a) => a.id));
     timings.refine = performance.now() - t;
     timings.total = performance.now() - t0;
     const previewId = `p${this.nextId++}`;
