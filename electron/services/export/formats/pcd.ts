@@ -1,7 +1,8 @@
 import { APP_VERSION } from '../../version';
-import { attributeField, coordinateFields, encodeRecords, keptInChunk, recordBytes, type FieldSpec } from '../binaryFields';
-import { NO_LABEL, type ExportLabels } from '../labels';
-import { colorByte, coordinatesOf, findAttribute, sourceChunks } from '../points';
+import { attributeField, coordinateFields, keptInChunk, labelFields, recordBytes, type FieldSpec } from '../binaryFields';
+import type { ExportLabels } from '../labels';
+import { colorByte, coordinatesOf, EXPORT_CHUNK_POINTS, findAttribute, sourceChunks } from '../points';
+import { RecordEncoder } from '../recordScatter';
 import type { BufferedWriter } from '../sink';
 import type { ExportSource } from '../source';
 
@@ -22,7 +23,6 @@ export async function writePcd(src: ExportSource, labels: ExportLabels, options:
   const coords = coordinatesOf(info);
   const color = info.attributes.find((a) => a.name === 'color' && a.components >= 3);
   const intensity = info.attributes.find((a) => a.name === 'intensity' && a.components === 1);
-  const { codes, instances, confidence } = labels;
   const unlabeled = options.unlabeledCode >>> 0;
   const specs: { spec: FieldSpec; pcdType: string }[] = coordinateFields(coords).map((spec) => ({ spec, pcdType: 'F' }));
   if (color)
@@ -40,11 +40,8 @@ export async function writePcd(src: ExportSource, labels: ExportLabels, options:
       },
     });
   if (intensity) specs.push({ pcdType: 'F', spec: attributeField('intensity', 0, 1, 'intensity', 'float32') });
-  specs.push(
-    { pcdType: 'U', spec: { name: 'label', type: 'uint32', bind: (c) => (i) => (codes[c.start + i] === NO_LABEL ? unlabeled : codes[c.start + i]! >>> 0) } },
-    { pcdType: 'U', spec: { name: 'instance', type: 'uint32', bind: (c) => (i) => instances[c.start + i]! } },
-    { pcdType: 'U', spec: { name: 'confidence', type: 'uint8', bind: (c) => (i) => confidence[c.start + i]! } },
-  );
+  // label as U 4: the int32 export code's bits (-1 reads as 4294967295), instance U 4, confidence U 1.
+  for (const spec of labelFields(labels, unlabeled)) specs.push({ pcdType: 'U', spec: spec.type === 'int32' ? { ...spec, type: 'uint32' } : spec });
   const fields = specs.map((s) => s.spec);
   const size = (f: FieldSpec) => recordBytes([f]);
   const n = labels.keptCount;
@@ -62,14 +59,14 @@ export async function writePcd(src: ExportSource, labels: ExportLabels, options:
     'DATA binary',
   ];
   await out.writeText(header.join('\n') + '\n');
-  const stride = recordBytes(fields);
+  const encoder = new RecordEncoder(fields, EXPORT_CHUNK_POINTS);
   let written = 0;
   for await (const chunk of sourceChunks(src.reader, options.signal)) {
-    const local = keptInChunk(labels, chunk);
-    const buf = new Uint8Array(local.length * stride);
-    encodeRecords(fields, chunk, local, buf);
-    await out.write(buf);
-    written += local.length;
+    const local = labels.keep ? keptInChunk(labels, chunk) : null;
+    const count = local ? local.length : chunk.count;
+    // Written straight from the encoder's memory, which the next chunk reuses only after this write.
+    if (count > 0) await out.write(encoder.encode(chunk, local));
+    written += count;
     options.progress?.((chunk.start + chunk.count) / Math.max(1, labels.count), `${written} points`);
   }
   return { points: written, details: { coordinates: coords.type } };

@@ -3,9 +3,10 @@ import { dirname, relative, resolve } from 'node:path';
 import type { AttributeType } from '../../../../common/contracts/scans';
 import type { ScanMesh } from '../../scans/model';
 import { APP_VERSION } from '../../version';
-import { attributeField, coordinateFields, encodeRecords, labelFields, recordBytes, type FieldSpec } from '../binaryFields';
+import { attributeField, coordinateFields, labelFields, type FieldSpec } from '../binaryFields';
 import { NO_LABEL, type ExportLabels } from '../labels';
-import { coordinatesOf, sourceChunks } from '../points';
+import { coordinatesOf, EXPORT_CHUNK_POINTS, sourceChunks } from '../points';
+import { RecordEncoder } from '../recordScatter';
 import type { BufferedWriter } from '../sink';
 import type { ExportSource } from '../source';
 
@@ -86,25 +87,26 @@ export async function writePly(src: ExportSource, labels: ExportLabels, options:
   lines.push('end_header');
   await out.writeText(lines.join('\n') + '\n');
 
-  const stride = recordBytes(vertexSpecs);
+  const encoder = new RecordEncoder(vertexSpecs, EXPORT_CHUNK_POINTS);
   let written = 0;
   for await (const chunk of sourceChunks(src.reader, options.signal)) {
-    const local = keptLocal(chunk.start, chunk.count, vertexMap);
-    const buf = new Uint8Array(local.length * stride);
-    encodeRecords(vertexSpecs, chunk, local, buf);
-    await out.write(buf);
-    written += local.length;
+    const local = vertexMap ? keptLocal(chunk.start, chunk.count, vertexMap) : null;
+    const count = local ? local.length : chunk.count;
+    // Written straight from the encoder's memory, which the next chunk reuses only after this write.
+    if (count > 0) await out.write(encoder.encode(chunk, local));
+    written += count;
     options.progress?.((chunk.start + chunk.count) / Math.max(1, vertexCount) * (mesh ? 0.7 : 1), `${written} vertices`);
   }
   if (mesh) await writeFaces(mesh, faces, vertexMap, faceAttrs, faceLabels ? labels : null, options.unlabeledCode, out);
   return { points: written, faces: faces.length, details: { coordinates: coords.type, ...(textures.length ? { textures: textures.join(', ') } : {}) } };
 }
 
-function keptLocal(start: number, count: number, vertexMap: Int32Array | null): Uint32Array {
-  if (!vertexMap) return Uint32Array.from({ length: count }, (_, i) => i);
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) if (vertexMap[start + i]! >= 0) out.push(i);
-  return Uint32Array.from(out);
+function keptLocal(start: number, count: number, vertexMap: Int32Array): Uint32Array {
+  let n = 0;
+  for (let i = 0; i < count; i++) if (vertexMap[start + i]! >= 0) n++;
+  const out = new Uint32Array(n);
+  for (let i = 0, j = 0; i < count; i++) if (vertexMap[start + i]! >= 0) out[j++] = i;
+  return out;
 }
 
 /** Faces written: all, or those whose label is kept (face labels) or whose vertices all survive. */

@@ -1,4 +1,5 @@
 import type { ExportLabels } from '../labels';
+import { bump, ensureMemory, get, instantiate, MEM0, op, VOID, type I32Function, type WasmMemory } from '../wasmModule';
 
 /**
  * The LAS-source export's inner loop in WebAssembly: each source record is copied into its output
@@ -34,46 +35,12 @@ import type { ExportLabels } from '../labels';
  *   (memory (export "mem") 1)
  */
 
-const I32 = 0x7f;
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  end: 0x0b,
-  brIf: 0x0d,
-  select: 0x1b,
-  get: 0x20,
-  set: 0x21,
-  tee: 0x22,
-  load: 0x28,
-  load64: 0x29,
-  load8u: 0x2d,
-  load16u: 0x2f,
-  store: 0x36,
-  store8: 0x3a,
-  store64: 0x37,
-  const: 0x41,
-  eqz: 0x45,
-  ltS: 0x48,
-  geS: 0x4e,
-  ltU: 0x49,
-  add: 0x6a,
-  sub: 0x6b,
-  and: 0x71,
-  or: 0x72,
-  shl: 0x74,
-} as const;
-const VOID = 0x40;
-const MEM0 = [0x00, 0x00]; // memarg: alignment hint 1 byte (records are unaligned), offset 0
-
 // Parameter and local indices.
 const SRC = 0, DST = 1, N = 2, IN_LEN = 3, OUT_LEN = 4, CLS = 5, LUT = 6, INST = 7, CONF = 8;
 const CLASS_AT = 9, CLASS_MASK = 10, INST_AT = 11, CONF_AT = 12, UNLABELED = 13;
 const PARAMS = 14;
 const C = 14, P = 15, K = 16, OK = 17; // locals
 const LOCALS = 4;
-
-const get = (i: number) => [op.get, i];
-const bump = (local: number, by: number[]) => [...get(local), ...by, op.add, op.set, local];
 
 /** Where a record's export code comes from, with the byte size of one entry of $cls. */
 const LABEL_SOURCES = {
@@ -117,48 +84,8 @@ function body(source: LabelSource): number[] {
   ];
 }
 
-/** Unsigned LEB128, as every WebAssembly length and index is written. */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-const vec = (bytes: number[]) => [...leb(bytes.length), ...bytes];
-const section = (id: number, bytes: number[]) => [id, ...vec(bytes)];
-const name = (s: string) => vec([...s].map((c) => c.charCodeAt(0)));
-
 const SOURCES = Object.keys(LABEL_SOURCES) as LabelSource[];
 
-function moduleBytes(): Uint8Array {
-  const bodies = SOURCES.map((source) => vec([...leb(1), ...leb(LOCALS), I32, ...body(source)])); // one local group: 4 x i32
-  const exports = SOURCES.flatMap((source, f) => [...name(`copyLabeled_${source}`), 0x00, ...leb(f)]);
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [...leb(1), 0x60, ...vec(Array<number>(PARAMS).fill(I32)), ...leb(0)]), // type: (14 x i32) -> ()
-    ...section(3, [...leb(SOURCES.length), ...SOURCES.map(() => 0)]), // every function has type 0
-    ...section(5, [...leb(1), 0x00, ...leb(1)]), // memory: 1 page minimum, no maximum
-    ...section(7, [...leb(1 + SOURCES.length), ...name('mem'), 0x02, ...leb(0), ...exports]),
-    ...section(10, [...leb(SOURCES.length), ...bodies.flat()]),
-  ]);
-}
-
-/** The slice of the WebAssembly JS API used here (services compile without DOM typings). */
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-type CopyLabeled = (...args: number[]) => void;
 
 /** Where each label field sits in an output record. */
 export interface LabelLayout {
@@ -191,7 +118,7 @@ interface LabelSlot {
  */
 export class LabelKernel {
   private readonly memory: WasmMemory;
-  private readonly copy: Record<LabelSource, CopyLabeled>;
+  private readonly copy: Record<LabelSource, I32Function>;
   private readonly slots: LabelSlot[] = [];
   private readonly lutAt: number;
   private readonly fullConfidenceAt: number;
@@ -202,9 +129,9 @@ export class LabelKernel {
     private readonly capacity: number,
     slots = 1,
   ) {
-    const instance = new wasm.Instance(new wasm.Module(moduleBytes()));
-    this.memory = instance.exports.mem as WasmMemory;
-    this.copy = Object.fromEntries(SOURCES.map((s) => [s, instance.exports[`copyLabeled_${s}`] as CopyLabeled])) as Record<LabelSource, CopyLabeled>;
+    const instance = instantiate(PARAMS, LOCALS, SOURCES.map((source) => ({ name: `copyLabeled_${source}`, body: body(source) })));
+    this.memory = instance.memory;
+    this.copy = Object.fromEntries(SOURCES.map((s) => [s, instance.exports[`copyLabeled_${s}`]!])) as Record<LabelSource, I32Function>;
     let at = 0;
     for (let s = 0; s < slots; s++) {
       const input = at;
@@ -218,9 +145,7 @@ export class LabelKernel {
     }
     this.lutAt = at;
     this.fullConfidenceAt = this.lutAt + 4 * 65536;
-    const need = this.fullConfidenceAt + capacity;
-    const have = this.memory.buffer.byteLength;
-    if (need > have) this.memory.grow(Math.ceil((need - have) / 65536));
+    ensureMemory(this.memory, this.fullConfidenceAt + capacity);
     new Uint8Array(this.memory.buffer, this.fullConfidenceAt, capacity).fill(255);
   }
 
