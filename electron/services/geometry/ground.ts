@@ -1,7 +1,8 @@
 /**
  * Ground filter: a progressive morphological filter (Zhang et al. 2003) on the raster of per-cell
- * minimum heights (cell from the density where the points are). Low noise is removed first (single
- * cells, then clusters sunken below the ground around them). Openings with growing windows remove
+ * minimum heights (cell from the density where the points are). Low noise is removed first (isolated
+ * returns, see supportedMinima.ts; then single cells, then clusters sunken below the ground around
+ * them). Openings with growing windows remove
  * objects narrower than the window; a cell is off-ground once it stands above the opened surface by
  * more than the terrain could rise over the window increment (slope * Δw + step), without a cap, so
  * hills stay terrain. Empty cells stay unknown in the openings. Ground points are those within
@@ -11,6 +12,8 @@
  * reads height above ground (a feature) and the one-click "label ground" selection, the click engine
  * keeps objects off the ground they stand on with the same heights. z is up.
  */
+import { restoreIsolatedLows, supportedMinima } from './supportedMinima';
+
 export interface GroundOptions {
   /** Raster cell (scan units); default from the point density (~4 points per cell). */
   cell?: number;
@@ -78,15 +81,14 @@ export function groundFilter(positions: Float32Array, options: GroundOptions = {
   const cell = options.cell ?? rasterCell(positions, x0, y0, w, h);
   const nx = Math.max(2, Math.floor(w / cell) + 1);
   const ny = Math.max(2, Math.floor(h / cell) + 1);
-  const minZ = new Float32Array(nx * ny).fill(Infinity);
-  for (let p = 0; p < n; p++) {
-    const c = cellIndex(positions, p, x0, y0, cell, nx);
-    const z = positions[p * 3 + 2]!;
-    if (z < minZ[c]!) minZ[c] = z;
-  }
   const slope = options.slope ?? 0.6;
   const step = options.step ?? 0.4;
-  rejectLowOutliers(positions, minZ, nx, ny, x0, y0, cell, 2 * step + 2 * slope * cell);
+  const lowCut = 2 * step + 2 * slope * cell;
+  // Cell minima from points with neighbours (isolated low noise out), then isolated lows that sit
+  // with the terrain around them back in (lone ground returns under a canopy), then low outliers.
+  const minZ = supportedMinima(positions, x0, y0, cell, nx, ny, cell);
+  restoreIsolatedLows(positions, minZ, x0, y0, cell, nx, ny, lowCut);
+  rejectLowOutliers(positions, minZ, nx, ny, x0, y0, cell, lowCut);
 
   const radius = options.radius ?? Math.min(100, Math.max(20, Math.max(w, h)));
   // A pit left in the raster (a cluster of low noise: ISPRS samp41 has ~30 returns 25 m below
@@ -263,7 +265,8 @@ export function groundPoints(result: GroundResult): Uint32Array {
  * opened surface down around it and make real ground look like objects (pits closer together than
  * a window collapse the whole opened surface onto them). A cell is low noise when its minimum lies
  * more than `cut` below the lowest quarter of the 5x5 cells around it: scattered low returns are
- * (IGN append-bug: one cell in ten), while ground seen through gaps in a forest canopy mostly is not.
+ * (isolated returns in half the cells, IGN append-bug, are taken out before: supportedMinima.ts),
+ * while ground seen through gaps in a forest canopy mostly is not.
  * Where it is, little is lost: the cell takes the lowest of its points above the limit, and its ground
  * points are still judged against the terrain interpolated from its neighbours.
  */
