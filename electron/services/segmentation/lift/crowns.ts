@@ -23,6 +23,8 @@ export interface CrownOptions {
   minRoughness: number;
   /** Split only when the kept crowns hold at most this share of the selection's canopy points. */
   maxKeptShare: number;
+  /** Share of the points around the click that must be ground returns (a CHM needs ground under it). */
+  minGroundShare: number;
   /** Fewer canopy points than this: nothing to split. */
   minCanopyPoints: number;
   /** 3x3 median passes over the CHM before treetops and watershed (branch tips are not treetops). */
@@ -46,6 +48,7 @@ export const DEFAULT_CROWNS: CrownOptions = {
   windowPerHeight: 0,
   minRoughness: 0.25,
   maxKeptShare: 0.7,
+  minGroundShare: 0.08,
   minCanopyPoints: 100,
   smoothPasses: 1,
   cell: 0,
@@ -110,6 +113,17 @@ export function splitCrowns(
     return same('too few canopy points');
   // Crowns come from the canopy around the first click only, so they stay the same from click to click.
   const region = squareAround(geometry, anchors.positives[0]!, o);
+  // A canopy height model needs ground returns under and between the crowns. Reference sets of
+  // vegetation only (flanders-vle's woody edges: 2% of points at the fitted "ground") have none,
+  // and their objects are whole hedges and edges, not crowns.
+  const tol = anchors.groundTolerance ?? 0.3;
+  let inRegion = 0;
+  let ground = 0;
+  forEachInBox(geometry, region, (s) => {
+    inRegion++;
+    if (!(hag[s]! >= tol)) ground++;
+  });
+  if (ground < o.minGroundShare * inRegion) return same(`no ground returns around the click (${ground} of ${inRegion})`);
   const model = canopyModel(geometry, region, o);
   if (model.roughness < o.minRoughness) return same(`smooth surface (roughness ${model.roughness.toFixed(2)})`);
   if (model.tops.length < 2) return same('one treetop');
@@ -144,7 +158,6 @@ export function splitCrowns(
 
   // A tree is the column under its crown: trunk and understory too, which no view showed inside
   // the canopy. Ground below it only when a positive anchor is on that ground.
-  const tol = anchors.groundTolerance ?? 0.3;
   const withGround = anchors.positives.some((id) => !(hag[geometry.slotOf(id)]! >= tol) && inside[anchorCell(id)] === 1);
   const conf = new Map<number, number>();
   for (let k = 0; k < ids.length; k++) conf.set(ids[k]!, confidence[k]!);
