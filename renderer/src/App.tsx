@@ -215,11 +215,11 @@ export function App({ client }: { client: ApiClient }) {
   }, [client, pending]);
 
   // Click prompts: a click adds a positive prompt (Shift: negative) to the current click set and re-runs the
-  // preview; the box prompt starts a new set from a box (plus the point under its centre, which the
-  // engine's 3D clean-up grows from) and later clicks refine it.
+  // preview; the box prompt starts a new set from a box alone (the engine finds the object it frames)
+  // and later clicks refine it.
   const [busy, setBusy] = useState(false);
   const runPreview = async (positives: number[], negatives: number[], box: NonNullable<Extract<Pending, { kind: 'preview' }>['box']> | null) => {
-    if (!engine || activeId === null || positives.length === 0) return;
+    if (!engine || activeId === null || (positives.length === 0 && !box)) return;
     const prev = pending?.kind === 'preview' ? pending : null;
     setBusy(true);
     const t0 = performance.now();
@@ -258,12 +258,9 @@ export function App({ client }: { client: ApiClient }) {
     const xs = poly.map((p) => p[0]);
     const ys = poly.map((p) => p[1]);
     const box = { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
-    const cx = (box.x0 + box.x1) / 2;
-    const cy = (box.y0 + box.y1) / 2;
-    const hit = engine.pick(cx, cy, Math.max(6, Math.min(box.x1 - box.x0, box.y1 - box.y0) / 4));
-    if (!hit) return report('Nothing under the middle of the box: draw it around an object.');
+    if (box.x1 - box.x0 < 4 || box.y1 - box.y0 < 4) return report('Draw the box around an object (drag a rectangle).');
     if (pending?.kind === 'preview') setPending(null);
-    await runPreview([hit.index], [], { box, camera: engine.userCamera() });
+    await runPreview([], [], { box, camera: engine.userCamera() });
   };
   useCanvasClick(engine, (tool === 'click' || tool === 'segment') && inProject, async (x, y, shift) => {
     if (!engine || activeId === null || busy) return;
