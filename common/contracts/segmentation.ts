@@ -27,6 +27,8 @@ export const ClickPreviewParams = z
     negatives: z.array(PointId).max(64).default([]),
     camera: CameraSchema.optional(),
     box: z.object({ x0: Finite, y0: Finite, x1: Finite, y1: Finite }).strict().optional(),
+    /** Single tree: cut a closed canopy to the clicked tree's crown (instance labelling of forests). */
+    crowns: z.boolean().optional(),
   })
   .strict();
 

@@ -88,6 +88,8 @@ export function App({ client }: { client: ApiClient }) {
   const [activeClass, setActiveClass] = useState<number | null>(null);
   const [hidden, setHidden] = useState<Set<number>>(new Set());
   const [tool, setTool] = useState<Tool>('click');
+  // Click prompts on a forest: cut the canopy to the clicked tree's crown (instance labelling of trees).
+  const [singleTree, setSingleTree] = useState(false);
   const [pending, setPending] = useState<Pending | null>(null);
   const [model, setModel] = useState<SegmenterStatus | null>(null);
   const [suggestions, setSuggestions] = useState<SuggestionInfo[] | null>(null);
@@ -226,7 +228,7 @@ export function App({ client }: { client: ApiClient }) {
     const camera = box?.camera ?? engine.userCamera();
     // The inset's backdrop is the view the prompt is sent in (the segmenter's primary view); a box keeps its own.
     const backdrop = box && prev?.box === box && prev.backdrop ? prev.backdrop : engine.snapshot(...insetSize(camera.width, camera.height));
-    const r = await client.call('click.preview', { scanId: activeId, positives, negatives, camera, ...(box ? { box: box.box } : {}) });
+    const r = await client.call('click.preview', { scanId: activeId, positives, negatives, camera, ...(box ? { box: box.box } : {}), ...(singleTree ? { crowns: true } : {}) });
     setBusy(false);
     if (prev) void client.call('click.cancel', { previewId: prev.previewId });
     refreshModel();
@@ -372,6 +374,16 @@ export function App({ client }: { client: ApiClient }) {
               </button>
             ))}
           </div>
+          {(tool === 'click' || tool === 'boxPrompt') && (
+            <button
+              aria-pressed={singleTree}
+              className={singleTree ? 'on toggle' : 'toggle'}
+              title="Clicks on a closed canopy take only the clicked tree's crown (for labelling tree instances)"
+              onClick={() => setSingleTree((v) => !v)}
+            >
+              Single tree
+            </button>
+          )}
           <div className="spacer" />
           <div className="segmented" role="radiogroup" aria-label="Color mode">
             {COLOR_MODES.map((m) => (

@@ -40,8 +40,8 @@ export async function segmenterFor(args: ParsedArgs, io: CliIO): Promise<Segment
 export const clickCommand: CliCommand = {
   name: 'click',
   summary: 'label the object under a clicked point: render views, segment, lift, fuse, refine; prints the labeled count and time per stage',
-  usage: 'click (--project DIR --scan ID | --file PATH | --demo POINTS) --point INDEX [--point INDEX...] [--negative INDEX...] [--class CODE] [--segmenter builtin|MODEL] [--models DIR] [--json]',
-  booleanFlags: ['json'],
+  usage: 'click (--project DIR --scan ID | --file PATH | --demo POINTS) --point INDEX [--point INDEX...] [--negative INDEX...] [--class CODE] [--segmenter builtin|MODEL] [--models DIR] [--single-tree] [--json]',
+  booleanFlags: ['json', 'single-tree'],
   async run(args, io) {
     const positives = ints(args, 'point');
     const negatives = ints(args, 'negative');
@@ -83,7 +83,8 @@ export const clickCommand: CliCommand = {
               }
             : undefined,
         });
-        const preview = await engine.preview({ positives, negatives });
+        // --single-tree: a click on a closed canopy takes only the clicked tree's crown.
+        const preview = await engine.preview({ positives, negatives, ...(args.flags.has('single-tree') ? { crowns: true } : {}) });
         let stored = false;
         if (p) {
           await engine.accept(preview.previewId, Number(classArg));

@@ -73,10 +73,10 @@ export function clickHandlers(
   };
 
   return {
-    'click.preview': async ({ scanId, positives, negatives, camera, box }) => {
+    'click.preview': async ({ scanId, positives, negatives, camera, box, crowns }) => {
       const t0 = performance.now();
       const engine = await engineFor(scanId);
-      const p = await engine.preview({ positives, negatives, ...(camera ? { camera } : {}), ...(box ? { box } : {}) });
+      const p = await engine.preview({ positives, negatives, ...(camera ? { camera } : {}), ...(box ? { box } : {}), ...(crowns !== undefined ? { crowns } : {}) });
       previewScan.set(p.previewId, scanId);
       lastLatencyMs = performance.now() - t0;
       let sum = 0;

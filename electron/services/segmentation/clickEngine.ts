@@ -29,6 +29,8 @@ export interface ClickInput {
   /** The user's camera: the first view renders exactly what they see (a box is drawn in it). */
   camera?: Camera;
   box?: { x0: number; y0: number; x1: number; y1: number };
+  /** Cut a closed canopy to the clicked tree's crown for this click set (overrides ClickEngineOptions.crowns). */
+  crowns?: boolean;
 }
 
 export interface StageTimings {
@@ -299,7 +301,7 @@ export class ClickEngine {
     };
     const refined = this.scene.kind === 'mesh' ? refineMesh(this.scene.mesh, g, votes, refineOptions) : refine(g, votes, refineOptions);
     // A closed canopy lifts as one mass: keep the clicked crown (lift/crowns.ts).
-    const kept = this.options.crowns && this.scene.kind === 'points' ? splitCrowns(g, refined.ids, refined.confidence, refineOptions) : refined;
+    const kept = (input.crowns ?? this.options.crowns) && this.scene.kind === 'points' ? splitCrowns(g, refined.ids, refined.confidence, refineOptions) : refined;
     const { ids, confidence } = withAnchors(kept.ids, kept.confidence, positives.map((a) => a.id));
     timings.refine = performance.now() - t;
     timings.total = performance.now() - t0;
