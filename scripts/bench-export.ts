@@ -13,6 +13,8 @@ import { openScan } from '../electron/services/scans/read';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const POINTS = Number(process.env.BENCH_EXPORT_POINTS ?? 5_000_000);
 const REPEATS = 3;
+/** BENCH_EXPORT_ONLY=las runs just the LAS-from-LAS row (quick before/after comparisons). */
+const ONLY_LAS = process.env.BENCH_EXPORT_ONLY === 'las';
 
 /** A LAS 1.2 PDRF 3 file (34-byte records: xyz, intensity, returns, class, gps time, rgb). */
 function writeSyntheticLas(file: string, n: number): void {
@@ -101,11 +103,18 @@ try {
   const synthetic = path.join(dir, 'synthetic.las');
   writeSyntheticLas(synthetic, POINTS);
   const big = await project(dir, synthetic, true);
-  for (const format of ['las', 'ply', 'pcd', 'kitti'] as ExportFormat[]) {
+  for (const format of (ONLY_LAS ? ['las'] : ['las', 'ply', 'pcd', 'kitti']) as ExportFormat[]) {
     const r = await time(big.store, big.scanId, format, path.join(dir, `out.${format}`));
     results.push(row(`${format} from LAS 1.2 PDRF 3`, big.points, r));
   }
   big.store.close();
+  if (ONLY_LAS) process.stdout.write(JSON.stringify(results) + '\n');
+  else await otherRows(results);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function otherRows(results: Record<string, unknown>[]): Promise<void> {
   // LAS 1.4 written from a non-LAS source (the PLY just exported): decoding the PLY dominates.
   const fromPly = await project(dir, path.join(dir, 'out.ply'), true);
   results.push(row('las from PLY (the PLY above, double xyz)', fromPly.points, await time(fromPly.store, fromPly.scanId, 'las', path.join(dir, 'from-ply.las'))));
@@ -130,6 +139,4 @@ try {
   mkdirSync(path.join(repo, 'bench-output'), { recursive: true });
   writeFileSync(path.join(repo, 'bench-output', 'export.json'), json);
   process.stdout.write(json + '\n');
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -106,15 +106,20 @@ export class BufferedWriter {
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (bytes.length >= this.buffer.length / 2) {
-      await this.flush();
-      await this.sink.write(bytes);
-      this.written += bytes.length;
-      return;
-    }
+    if (bytes.length >= this.buffer.length / 2) return this.writeUnbuffered(bytes);
     if (this.used + bytes.length > this.buffer.length) await this.flush();
     this.buffer.set(bytes, this.used);
     this.used += bytes.length;
+  }
+
+  /**
+   * Appends `bytes` with no copy into the buffer, whatever their size (the LAS kernel's output
+   * batches, already in their final layout). The caller keeps `bytes` unchanged until this settles.
+   */
+  async writeUnbuffered(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    await this.sink.write(bytes);
+    this.written += bytes.length;
   }
 
   private readonly encoder = new TextEncoder();

@@ -9,8 +9,16 @@ import { openRawRecords, type RawRecords } from './rawRecords';
 import { LabelKernel, type LabelLayout } from './labelKernel';
 import { RecordStats, writeRecords } from './records';
 
-/** Points per batch: ~10 MB of records, large enough to keep the per-batch overhead invisible. */
+/** Points per batch on the JS record path: ~10 MB of records, large enough to keep the per-batch overhead invisible. */
 const BATCH_POINTS = 262_144;
+
+/**
+ * Source bytes per batch on the kernel path. Small on purpose: each slot's input and output live
+ * in fresh WebAssembly memory, and first-touch page faults cost ~20-30 us per 4 KB page on the
+ * VMs we measured, so 10 MB batches spent ~0.2 s of a 5 M point export faulting in ~36 MB; 1 MB
+ * batches fault in ~4 MB, and stay in the CPU cache between the read, the kernel and the write.
+ */
+const KERNEL_BATCH_BYTES = 1 << 20;
 
 export interface LasWriteOptions {
   lasVersion?: '1.2' | '1.4';
@@ -51,7 +59,8 @@ export async function writeLasFromLas(sourcePath: string, source: LasSourceDetai
     let read = 0;
     if (plan.outFormat.id === plan.inFormat.id && labels.keep === null && !options.keepSourceClass) {
       // Every point, same layout: the WebAssembly kernel copies and labels records in its own memory.
-      read = await copyLabeledPipelined(records, new LabelKernel(kernelLayout(plan, options.unlabeledCode), BATCH_POINTS, 2), labels, out, options.signal, progress);
+      const batchPoints = Math.max(1, Math.floor(KERNEL_BATCH_BYTES / plan.inRecordLength));
+      read = await copyLabeledPipelined(records, new LabelKernel(kernelLayout(plan, options.unlabeledCode), batchPoints, 2), labels, out, options.signal, progress);
       stats.written = read;
     } else {
       const batch = new Uint8Array(BATCH_POINTS * plan.outRecordLength);
@@ -131,7 +140,7 @@ async function copyLabeledPipelined(
       const output = kernel.run(count, read, labels, slot);
       read += count;
       await writing;
-      writing = handled(out.write(output));
+      writing = handled(out.writeUnbuffered(output));
       progress(read);
     }
     await writing;
