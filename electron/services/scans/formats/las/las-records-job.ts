@@ -4,7 +4,8 @@ import { allocateDecoded, decodeInto, type DecodedRecords, type RecordLayout } f
 
 /**
  * A range of uncompressed LAS records for a worker thread: it reads them from the file itself (the
- * read is then off the reader's thread too) and decodes them into fresh, transferable columns.
+ * read is then off the reader's thread too) and decodes them into `out`, columns the caller allocated
+ * and transferred with the job, which come back in the outcome (moved both ways, never copied).
  */
 export interface LasRecordsJob {
   kind: 'las-records';
@@ -16,6 +17,8 @@ export interface LasRecordsJob {
   layout: RecordLayout;
   steps: Vec3;
   scale: Vec3;
+  /** Columns for exactly `count` points (`allocateDecoded`); without them the worker allocates its own. */
+  out?: DecodedRecords;
 }
 
 /** The decoded columns, or how many bytes could be read (the file ends early, or changed since it was opened). */
@@ -25,7 +28,7 @@ export type LasRecordsOutcome =
 
 export function runLasRecordsJob(job: LasRecordsJob): LasRecordsOutcome {
   const { id, count, layout } = job;
-  const decoded = allocateDecoded(layout, count);
+  const decoded = job.out ?? allocateDecoded(layout, count);
   const short = forEachRecordBlock(job.path, job.byteOffset, count, layout.recordLength, (raw, _view, first, n) =>
     decodeInto(raw, n, layout, job.steps, job.scale, recordsView(decoded, first, n)),
   );

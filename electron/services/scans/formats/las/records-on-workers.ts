@@ -5,7 +5,7 @@ import { decodeWorkerSettings } from '../stream/decode-pool';
 import type { LasHeader, Vec3 } from './header';
 import { readAt } from './io';
 import type { LasRecordsJob, LasRecordsOutcome } from './las-records-job';
-import { decodeRecords, type DecodedRecords, type RecordLayout } from './records';
+import { allocateDecoded, decodeRecords, type DecodedRecords, type RecordLayout } from './records';
 
 /** Smaller chunks are decoded on the calling thread (per-message costs would show). */
 const MIN_JOB_POINTS = 65_536;
@@ -63,6 +63,9 @@ export async function* recordsOnWorkers(
         layout,
         steps,
         scale: header.scale,
+        // Allocated here, filled there: this thread's allocator then recycles the memory of chunks the
+        // caller dropped (fresh pages in each worker cost page faults that serialise the threads).
+        out: allocateDecoded(layout, count),
       };
       // A worker failure (not a file problem) becomes null: that chunk is then decoded here.
       const outcome = pool.decode<LasRecordsJob>(job, owner).catch(() => null);

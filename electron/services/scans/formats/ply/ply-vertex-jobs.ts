@@ -1,4 +1,4 @@
-import { allocateUnfilled, type ScanAttribute } from '../../model';
+import { allocateUnfilled, type ScanAttribute, type TypedArray } from '../../model';
 import { forEachRecordBlock, type ShortRead } from '../stream/sync-records';
 import { mapProperties } from './attributes';
 import {
@@ -39,10 +39,30 @@ export interface PlyBoundsJob extends VertexRangeJob {
   kind: 'ply-bounds';
 }
 
-/** Decoding a range into fresh, transferable columns (positions relative to `origin`). */
+/**
+ * Decoding a range (positions relative to `origin`) into `out`, columns the caller allocated and
+ * transferred with the job, which come back in the outcome; without them the worker allocates its own.
+ */
 export interface PlyVerticesJob extends VertexRangeJob {
   kind: 'ply-vertices';
   origin: [number, number, number];
+  out?: PlyVertexColumns;
+}
+
+/** Positions and one column per mapped attribute (`mapping.attributes` order), for exactly `count` vertices. */
+export interface PlyVertexColumns {
+  positions: Float32Array;
+  columns: TypedArray[];
+}
+
+export function allocateVertexColumns(
+  attributes: readonly { type: ScanAttribute['type']; components: number }[],
+  count: number,
+): PlyVertexColumns {
+  return {
+    positions: allocateUnfilled('float32', count * 3) as Float32Array,
+    columns: attributes.map((a) => allocateUnfilled(a.type, count * a.components)),
+  };
 }
 
 type Failed = { id: number; ok: false } & ShortRead;
@@ -78,8 +98,7 @@ export function runPlyBoundsJob(job: PlyBoundsJob): PlyBoundsOutcome {
 export function runPlyVerticesJob(job: PlyVerticesJob): PlyVerticesOutcome {
   const { layout, vertex } = layoutsOf(job);
   const { attributes } = vertex.mapping;
-  const positions = allocateUnfilled('float32', job.count * 3) as Float32Array;
-  const columns = attributes.map((a) => allocateUnfilled(a.type, job.count * a.components));
+  const { positions, columns } = job.out ?? allocateVertexColumns(attributes, job.count);
   const out = vertexColumns(positions, columns);
   const byteCopy = byteCopies(layout, vertex.mapping);
   const scratch = new Float64Array(SUB_RECORDS);

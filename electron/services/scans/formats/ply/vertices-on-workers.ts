@@ -6,7 +6,13 @@ import type { ShortRead } from '../stream/sync-records';
 import type { FileSource } from '../stream/fileSource';
 import { fixedVertexChunks, scanFixedVertices, type FixedVertexElement } from './fixedVertices';
 import type { VertexLayout } from './layout';
-import type { PlyBoundsJob, PlyBoundsOutcome, PlyVerticesJob, PlyVerticesOutcome } from './ply-vertex-jobs';
+import {
+  allocateVertexColumns,
+  type PlyBoundsJob,
+  type PlyBoundsOutcome,
+  type PlyVerticesJob,
+  type PlyVerticesOutcome,
+} from './ply-vertex-jobs';
 
 /** Smaller chunks are decoded on the calling thread (per-message costs would show). */
 const MIN_JOB_POINTS = 65_536;
@@ -139,6 +145,9 @@ export async function* vertexChunksOnWorkers(
         kind: 'ply-vertices',
         ...rangeJob(src, layout, vertex, start, submitted, count),
         origin: [origin[0], origin[1], origin[2]],
+        // Allocated here, filled there: this thread's allocator then recycles the memory of chunks the
+        // caller dropped (fresh pages in each worker cost page faults that serialise the threads).
+        out: allocateVertexColumns(vertex.mapping.attributes, count),
       };
       ahead.push({ first: submitted, count, outcome: pool.decode<PlyVerticesJob>(job, owner).catch(() => null) });
       submitted += count;

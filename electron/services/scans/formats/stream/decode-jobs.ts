@@ -23,7 +23,11 @@ export type OutcomeOf<J extends DecodeJob> = J extends LazChunkJob
 
 /** Buffers a job hands over to the worker (moved, not copied). */
 export function jobTransfers(job: DecodeJob): ArrayBuffer[] {
-  return job.kind === 'laz-chunk' ? [job.compressed.buffer as ArrayBuffer] : [];
+  if (job.kind === 'laz-chunk') return [job.compressed.buffer as ArrayBuffer];
+  if (job.kind === 'las-records' && job.out) return decodedBuffers(job.out);
+  if (job.kind === 'ply-vertices' && job.out)
+    return decodedBuffers({ positions: job.out.positions, attributes: job.out.columns.map((values) => ({ values })) });
+  return [];
 }
 
 /** Buffers an outcome hands back (moved, not copied). */
