@@ -2,6 +2,7 @@
  * Viewer benchmark (issue 7): LOD octree drawing in Debian's Chromium.
  *
  *   npm run bench:viewer [-- --points 100000000 --budget 2000000 --keep]
+ *   npx tsx scripts/bench-viewer.ts --points 20000000 --generate-only <dir>   (the project alone)
  *
  * 1. Generates a synthetic aerial-like scan directly as a project: the LOD octree files
  *    (hierarchy.json + nodes.bin in docs/octree-format.md, every point in exactly one node) and the
@@ -339,6 +340,8 @@ async function main() {
   const results: Record<string, unknown> = {};
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Listens from the start: the page opens its WebSocket on load.
+    const rpc = selectionRpcTimer(page);
     await page.addInitScript(() => {
       const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
       w.__longTasks = [];
@@ -406,11 +409,16 @@ async function main() {
     try {
       const tSelect = performance.now();
       await ws.dragBox(0.48, 0.48, 0.52, 0.52);
+      const dragMs = performance.now() - tSelect;
       await page.waitForFunction(() => (window as unknown as Hook).__scanlabelTest.viewer().overlayKind === 'selection', null, {
         timeout: 600_000,
       });
       const selectMs = performance.now() - tSelect;
+      // The drag itself (8 mouse events, each waiting on a SwiftShader frame) is no part of the selection's cost.
+      const afterReleaseMs = selectMs - dragMs;
+      // overlaySize counts the loaded points drawn as the selection; coreCount is what the edit applies to.
       const selected = (await ws.viewerStats()).overlaySize;
+      const core = rpc.result();
       await ws.press('1');
       const tAssign = performance.now();
       await ws.press('Enter');
@@ -418,7 +426,7 @@ async function main() {
       const assignMs = performance.now() - tAssign;
       await ws.press('Control+z');
       await ws.waitForLabels((h) => h['2'] === undefined, 600_000);
-      labeling = { selected, selectMs, assignMs };
+      labeling = { selected, coreCount: core.count, selectMs, dragMs, afterReleaseMs, coreRoundTripMs: core.roundTripMs, assignMs };
     } catch (e) {
       labeling = { error: e instanceof Error ? e.message : String(e) };
     }
@@ -498,6 +506,32 @@ async function main() {
   }
 }
 
+/**
+ * The scans.selectPolygon round trip as the page's WebSocket saw it (request frame sent -> response
+ * frame received), to split a box selection's time between the drag, the core and the overlay.
+ */
+function selectionRpcTimer(page: import('playwright-core').Page) {
+  let sentAt = -1;
+  let requestId = -1;
+  let roundTripMs = -1;
+  let count = -1;
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => {
+      if (typeof payload !== 'string' || !payload.includes('"scans.selectPolygon"')) return;
+      requestId = (JSON.parse(payload) as { id: number }).id;
+      sentAt = performance.now();
+    });
+    socket.on('framereceived', ({ payload }) => {
+      if (sentAt < 0 || roundTripMs >= 0 || typeof payload !== 'string' || !payload.startsWith('{')) return;
+      const m = JSON.parse(payload) as { kind?: string; id?: number; result?: { value?: { count?: number } } };
+      if (m.kind !== 'response' || m.id !== requestId) return;
+      roundTripMs = performance.now() - sentAt;
+      count = m.result?.value?.count ?? -1;
+    });
+  });
+  return { result: () => ({ roundTripMs, count }) };
+}
+
 // ---- CPU profile summary ---------------------------------------------------------------------------
 
 interface CpuProfile {
@@ -562,7 +596,15 @@ function busyRuns(profile: CpuProfile, minMs: number) {
   return runs;
 }
 
-main().catch((e) => {
+/** `--generate-only <dir>`: write the project into <dir> and stop (profiling the core in plain Node). */
+const generateOnly = process.argv.indexOf('--generate-only');
+(generateOnly >= 0 ? generateInto(process.argv[generateOnly + 1]) : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });
+
+async function generateInto(dir: string | undefined) {
+  if (!dir) throw new Error('--generate-only needs a folder');
+  fs.mkdirSync(dir, { recursive: true });
+  console.log(JSON.stringify(generate(dir)));
+}
