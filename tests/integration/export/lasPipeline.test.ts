@@ -8,7 +8,7 @@ import { readSpecLas, specExtraBytes } from './lasSpecReader';
 const work = workDir('las-pipeline');
 afterAll(() => work.cleanup());
 
-/** A LAS 1.2 PDRF 3 file with random record bytes: several of the exporter's 262,144-point batches. */
+/** A LAS 1.2 PDRF 3 file with random record bytes: many of the exporter's ~1 MB (30,840-point) kernel batches. */
 function writeRandomLas(file: string, n: number): Uint8Array {
   const rl = 34;
   const header = new Uint8Array(227);
@@ -72,7 +72,7 @@ describe('LAS export pipeline over several batches', async () => {
       const inner = await openFileSink(p);
       let total = 0;
       return {
-        // Fails once ~1.5 batches went through: the second batch's write, with the third read started.
+        // Fails after ~15 MB of ~23 MB: in the middle, with the next batch's read in flight.
         write: async (b) => {
           total += b.length;
           if (total > 15_000_000) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
