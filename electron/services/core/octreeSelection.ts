@@ -2,7 +2,6 @@ import { open } from 'node:fs/promises';
 import type { Camera } from '../../../common/geometry/camera';
 import { nodeLayout } from '../../../common/geometry/octreeLayout';
 import type { OctreeStore } from '../octree/octreeStore';
-import { decodeNode } from '../octree/octreeStore';
 import { IdBitset } from './idBitset';
 import { CROSSING, INSIDE, OUTSIDE, ScreenPolygon, type BoxSide } from './screenPolygon';
 import { visibilityTests, type SelectionFilter, type SelectionLayers } from './selectionFilter';
@@ -52,6 +51,7 @@ export async function selectPolygonInOctree(
 
   const attributes = hierarchy.attributes;
   const indexAt = attributes.findIndex((a) => a.name === 'index');
+  const positionAt = attributes.findIndex((a) => a.name === 'position');
   const file = await open(store.byteRange(work.nodes[0]!.name).file, 'r');
   try {
     const readRange = async (offset: number, length: number): Promise<ArrayBuffer> => {
@@ -75,8 +75,14 @@ export async function selectPolygonInOctree(
         } else for (let i = 0; i < count; i++) out.add(ids[i]!);
         return;
       }
-      const node = decodeNode(attributes, name, count, await readRange(range.offset, range.length));
-      const { position: p, index } = node;
+      // Only the position and index blocks: colour, intensity and class are a third of a node's bytes.
+      const { blocks } = nodeLayout(attributes, count);
+      const [positionBytes, indexBytes] = await Promise.all([
+        readRange(range.offset + blocks[positionAt]!.byteOffset, count * 12),
+        readRange(range.offset + blocks[indexAt]!.byteOffset, count * 4),
+      ]);
+      const p = new Float32Array(positionBytes);
+      const index = new Uint32Array(indexBytes);
       if (stats) stats.pointsTested += count;
       for (let i = 0; i < count; i++) {
         const x = p[i * 3]!;
