@@ -15,7 +15,8 @@ export interface BinaryField {
 export const TYPE_BYTES: Record<AttributeType, number> = { uint8: 1, int8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, float64: 8 };
 
 type Put = (dv: DataView, at: number, v: number) => void;
-const PUT: Record<AttributeType, Put> = {
+/** Little-endian setters per attribute type (PLY/PCD binary records and LAS extra bytes). */
+export const PUT: Record<AttributeType, Put> = {
   uint8: (dv, at, v) => dv.setUint8(at, v),
   int8: (dv, at, v) => dv.setInt8(at, v),
   uint16: (dv, at, v) => dv.setUint16(at, v, true),

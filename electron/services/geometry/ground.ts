@@ -13,6 +13,7 @@
  * keeps objects off the ground they stand on with the same heights. z is up.
  */
 import { restoreIsolatedLows, supportedMinima } from './supportedMinima';
+import { planExtent } from './planExtent';
 
 export interface GroundOptions {
   /** Raster cell (scan units); default from the point density (~4 points per cell). */
@@ -60,18 +61,7 @@ function windowRadii(maxW: number): number[] {
 
 export function groundFilter(positions: Float32Array, options: GroundOptions = {}): GroundResult {
   const n = positions.length / 3;
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (let p = 0; p < n; p++) {
-    const x = positions[p * 3]!;
-    const y = positions[p * 3 + 1]!;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-  }
+  let { x0, y0, x1, y1 } = planExtent(positions);
   if (n === 0) {
     x0 = y0 = 0;
     x1 = y1 = 1;

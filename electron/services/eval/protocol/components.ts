@@ -1,4 +1,5 @@
 import { CellHash } from '../../segmentation/spatial/cellHash';
+import { planExtent } from '../../geometry/planExtent';
 
 /**
  * The simulated annotator's voxel view of a scan: every point in a cubic voxel, occupied voxels
@@ -155,18 +156,7 @@ export function medianSpacing(positions: Float32Array, sample = 2000): number {
 export function footprintSpacing(positions: Float32Array): number {
   const n = positions.length / 3;
   if (n < 2) return 0;
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (let p = 0; p < n; p++) {
-    const x = positions[p * 3]!;
-    const y = positions[p * 3 + 1]!;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-  }
+  const { x0, y0, x1, y1 } = planExtent(positions);
   const area = (x1 - x0) * (y1 - y0);
   if (!(area > 0)) return 0;
   const cell = 2 * Math.sqrt(area / n);

@@ -1,5 +1,6 @@
 import type { AttributeType } from '../../../../common/contracts/scans';
 import type { ScanInfo } from '../../scans/formats/types';
+import { PUT } from '../binaryFields';
 import { CONFIDENCE_FIELD, INSTANCE_FIELD } from './plan';
 import { DESCRIPTOR_BYTES, extraBytesDescriptor } from './vlrBytes';
 
@@ -86,17 +87,6 @@ export function extraFieldDescriptors(fields: readonly ExtraField[]): Uint8Array
 }
 
 type Column = ArrayLike<number>;
-type Put = (dv: DataView, at: number, v: number) => void;
-const PUT: Record<AttributeType, Put> = {
-  uint8: (dv, at, v) => dv.setUint8(at, v),
-  int8: (dv, at, v) => dv.setInt8(at, v),
-  uint16: (dv, at, v) => dv.setUint16(at, v, true),
-  int16: (dv, at, v) => dv.setInt16(at, v, true),
-  uint32: (dv, at, v) => dv.setUint32(at, v, true),
-  int32: (dv, at, v) => dv.setInt32(at, v, true),
-  float32: (dv, at, v) => dv.setFloat32(at, v, true),
-  float64: (dv, at, v) => dv.setFloat64(at, v, true),
-};
 
 /**
  * Writes the extra fields of the chunk's points listed in `local` into records of `rl` bytes in
