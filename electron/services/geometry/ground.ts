@@ -375,6 +375,11 @@ function fillHoles(g: Float32Array, nx: number, ny: number): void {
       if (g[j * nx + i] === Infinity) g[j * nx + i] = bilinear(coarse, cx, cy, (i - 0.5) / 2, (j - 0.5) / 2);
 }
 
+/** The terrain height at plan position (x, y), sampled from the raster as the filter itself samples it. */
+export function terrainAt(t: Pick<GroundResult, 'terrain' | 'nx' | 'ny' | 'x0' | 'y0' | 'cell'>, x: number, y: number): number {
+  return bilinear(t.terrain, t.nx, t.ny, (x - t.x0) / t.cell - 0.5, (y - t.y0) / t.cell - 0.5);
+}
+
 function bilinear(g: Float32Array, nx: number, ny: number, x: number, y: number): number {
   const fxc = Math.min(nx - 1, Math.max(0, x));
   const fyc = Math.min(ny - 1, Math.max(0, y));

@@ -107,8 +107,7 @@ export function fillRecords(
   const start = order ? 0 : (src as { start: number }).start;
   const exact = exactColumns(positions, attributes, sources);
   if (exact) {
-    if (order) gatherExact(out, at, exact, firstIndex, order);
-    else copyExact(out, at, exact, firstIndex, start, count);
+    fillExact(out, at, exact, firstIndex, order, start, count);
     return;
   }
   const byName = (name: string | null) => (name === null ? undefined : attributes.find((a) => a.name === name));
@@ -162,37 +161,12 @@ export interface ExactColumns {
  * type tests: it runs on the main thread for every point of an in-memory scan (random reads when the
  * scan is not in spatial order), which made it the build's serial bottleneck.
  */
-function gatherExact(out: Records, at: number, c: ExactColumns, firstIndex: number, order: Uint32Array): void {
+function fillExact(out: Records, at: number, c: ExactColumns, firstIndex: number, order: Uint32Array | null, start: number, count: number): void {
   const { positions, intensity, classification, color, colorFactor, hasIntensity, hasClassification, hasColor } = c;
   const { f32, u32, u16 } = out;
-  for (let i = 0, n = order.length, w = at * RECORD_WORDS; i < n; i++, w += RECORD_WORDS) {
-    const s = order[i]!;
-    const p = s * 3;
-    const h = w * 2;
-    f32[w] = positions[p]!;
-    f32[w + 1] = positions[p + 1]!;
-    f32[w + 2] = positions[p + 2]!;
-    u32[w + 3] = firstIndex + s;
-    u16[h + H_INTENSITY] = hasIntensity ? intensity[s]! : 0;
-    u16[h + H_CLASS] = hasClassification ? classification[s]! : 0;
-    if (hasColor) {
-      u16[h + H_RED] = color[p]! * colorFactor;
-      u16[h + H_RED + 1] = color[p + 1]! * colorFactor;
-      u16[h + H_RED + 2] = color[p + 2]! * colorFactor;
-    } else {
-      u16[h + H_RED] = 0;
-      u16[h + H_RED + 1] = 0;
-      u16[h + H_RED + 2] = 0;
-    }
-    u16[h + H_RED + 3] = 0;
-  }
-}
-
-/** As gatherExact for `count` consecutive points from `start` (a reader chunk). */
-function copyExact(out: Records, at: number, c: ExactColumns, firstIndex: number, start: number, count: number): void {
-  const { positions, intensity, classification, color, colorFactor, hasIntensity, hasClassification, hasColor } = c;
-  const { f32, u32, u16 } = out;
-  for (let s = start, end = start + count, w = at * RECORD_WORDS; s < end; s++, w += RECORD_WORDS) {
+  for (let i = 0, w = at * RECORD_WORDS; i < count; i++, w += RECORD_WORDS) {
+    // A gather (order) or a run of consecutive points from `start` (a reader chunk).
+    const s = order ? order[i]! : start + i;
     const p = s * 3;
     const h = w * 2;
     f32[w] = positions[p]!;

@@ -1,7 +1,7 @@
 import type { Vec3 } from '../../../../common/geometry/camera';
 import { nodeCube } from '../../octree/format';
 import type { OctreeNodeData, OctreeStore } from '../../octree/octreeStore';
-import { groundFilter } from '../../geometry/ground';
+import { groundFilter, terrainAt } from '../../geometry/ground';
 import type { PointChunk, PointSource } from './pointSource';
 
 export interface OctreePointSourceOptions {
@@ -165,7 +165,7 @@ export class OctreePointSource implements PointSource {
   heightAt(x: number, y: number, z: number): number {
     const t = this.terrainModel;
     if (!t) return NaN;
-    return z - bilinear(t.terrain, t.nx, t.ny, (x - t.x0) / t.cell - 0.5, (y - t.y0) / t.cell - 0.5);
+    return z - terrainAt(t, x, y);
   }
 
   get hasTerrain(): boolean {
@@ -247,14 +247,3 @@ function cubeMeetsSphere(min: readonly number[], size: number, c: Vec3, r: numbe
   return d2 <= r * r;
 }
 
-/** As ground.ts samples its terrain raster (cell centres, clamped at the edges). */
-function bilinear(g: Float32Array, nx: number, ny: number, x: number, y: number): number {
-  const fxc = Math.min(nx - 1, Math.max(0, x));
-  const fyc = Math.min(ny - 1, Math.max(0, y));
-  if (nx < 2 || ny < 2) return g[Math.floor(fyc) * nx + Math.floor(fxc)]!;
-  const i = Math.min(nx - 2, Math.floor(fxc));
-  const j = Math.min(ny - 2, Math.floor(fyc));
-  const fx = fxc - i;
-  const fy = fyc - j;
-  return g[j * nx + i]! * (1 - fx) * (1 - fy) + g[j * nx + i + 1]! * fx * (1 - fy) + g[(j + 1) * nx + i]! * (1 - fx) * fy + g[(j + 1) * nx + i + 1]! * fx * fy;
-}
