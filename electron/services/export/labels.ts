@@ -1,5 +1,5 @@
 import { ServiceFailure } from '../../../common/result';
-import type { ProjectStore } from '../labels/index';
+import { expandSnapshot, type LayerLabels, type LayerSnapshot, type ProjectStore } from '../labels/index';
 import type { LabelSelection } from './options';
 
 /** Marks a point with no exported label in `ExportLabels.codes`. */
@@ -17,10 +17,13 @@ export interface ExportClass {
  * arrays.
  */
 export interface LayerCodes {
-  classes: Uint8Array | Uint16Array;
-  instances: Uint32Array;
+  /** The stored chunks, uncopied: the LAS kernel reads them batch by batch. */
+  snapshot: LayerSnapshot;
+  /** Full-length arrays, built from the snapshot on first use (the other exporters' field fills). */
+  readonly classes: Uint8Array | Uint16Array;
+  readonly instances: Uint32Array;
   /** null: every label is the user's, confidence 255. */
-  confidence: Uint8Array | null;
+  readonly confidence: Uint8Array | null;
   /** Schema code -> export code, NO_LABEL for unlabeled and unselected codes (65536 entries). */
   lut: Int32Array;
 }
@@ -72,15 +75,19 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
     if (unknown.length) throw new ServiceFailure('invalid_params', `class code(s) ${unknown.join(', ')} are not in the layer's class schema`);
   }
 
-  const user = store.readLabels(scanId, layerName);
-  const n = user.classes.length;
+  // The user layer uncopied; full-length arrays only when an exporter needs them (a 5 M point
+  // layer is ~40 MB of fresh pages, whose first touch cost the LAS export ~0.1 s).
+  const snapshot = store.labelSnapshot(scanId, layerName);
+  let full: LayerLabels | null = null;
+  const userArrays = () => (full ??= expandSnapshot(snapshot));
+  const n = snapshot.pointCount;
   const predicted = sel.mergePredicted ? readPredicted(store, scanId, sel.predictedLayer ?? 'predicted', layer.schemaId, layers) : null;
   const minConf = sel.minConfidence ?? 0;
 
   // Schema code -> export code lookup (codes are at most 16 bits): -1 for codes not selected.
   const lut = new Int32Array(65536).fill(NO_LABEL);
   for (let code = 0; code < 65536; code++) {
-    if (code === user.unlabeled) continue;
+    if (code === snapshot.unlabeled) continue;
     if (selected && !selected.has(code)) continue;
     // A code missing from the schema (removed class, foreign data) exports as itself.
     lut[code] = exportOf.get(code) ?? code;
@@ -90,8 +97,8 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
   const resolve = (): MappedLabels => {
     if (mapped) return mapped;
     mapped = { codes: new Int32Array(n), instances: new Uint32Array(n), confidence: new Uint8Array(n), seen: new Uint8Array(65536) };
-    if (predicted) mapWithPredictions(user, predicted, minConf, lut, mapped);
-    else mapUserLabels(user, lut, mapped);
+    if (predicted) mapWithPredictions(userArrays(), predicted, minConf, lut, mapped);
+    else mapUserLabels(userArrays(), lut, mapped);
     return mapped;
   };
   // Which codes occur: from the resolved labels when predictions are merged, else a count of the
@@ -102,7 +109,7 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
     seen = resolve().seen;
     for (const c of resolve().codes) if (c === NO_LABEL) unlabeledCount++;
   } else {
-    const counts = countCodes(user.classes);
+    const counts = countCodes(snapshot);
     seen = new Uint8Array(65536);
     for (let code = 0; code < counts.length; code++) {
       if (counts[code] === 0) continue;
@@ -147,7 +154,21 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
     get confidence() {
       return resolve().confidence;
     },
-    layer: predicted ? null : { classes: user.classes, instances: user.instances, confidence: user.confidence, lut },
+    layer: predicted
+      ? null
+      : {
+          snapshot,
+          lut,
+          get classes() {
+            return userArrays().classes;
+          },
+          get instances() {
+            return userArrays().instances;
+          },
+          get confidence() {
+            return userArrays().confidence;
+          },
+        },
     keep,
     keptCount,
     unlabeledCount,
@@ -157,17 +178,22 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
   };
 }
 
-/** How many points hold each stored code. */
-function countCodes(classes: Uint8Array | Uint16Array): Uint32Array {
-  const counts = new Uint32Array(classes instanceof Uint8Array ? 256 : 65536);
-  for (let i = 0; i < classes.length; i++) {
-    const c = classes[i]!;
-    counts[c] = counts[c]! + 1;
+/** How many points hold each stored code (points of unstored chunks are unlabeled). */
+function countCodes(snapshot: LayerSnapshot): Uint32Array {
+  const counts = new Uint32Array(snapshot.codeWidth === 1 ? 256 : 65536);
+  let stored = 0;
+  for (const chunk of snapshot.chunks) {
+    if (!chunk) continue;
+    const classes = chunk.classes;
+    stored += classes.length;
+    for (let i = 0; i < classes.length; i++) {
+      const c = classes[i]!;
+      counts[c] = counts[c]! + 1;
+    }
   }
+  counts[snapshot.unlabeled] = counts[snapshot.unlabeled]! + snapshot.pointCount - stored;
   return counts;
 }
-
-type LayerLabels = ReturnType<ProjectStore['readLabels']>;
 
 interface MappedLabels {
   codes: Int32Array;

@@ -63,6 +63,37 @@ export interface LayerLabels {
 }
 
 /**
+ * A layer's stored chunks as they are now, without copying: edits replace chunks copy-on-write,
+ * so the arrays never change under a reader. `chunks[key]` is undefined where nothing was ever
+ * stored (every point unlabeled, flags 0, no instance, confidence 0). Read-only.
+ */
+export interface LayerSnapshot {
+  pointCount: number;
+  chunkSize: number;
+  codeWidth: 1 | 2;
+  unlabeled: number;
+  withConfidence: boolean;
+  chunks: readonly (Readonly<Pick<LabelChunk, 'classes' | 'flags' | 'confidence' | 'instances'>> | undefined)[];
+}
+
+/** Full-length arrays from a snapshot (unstored chunks stay unlabeled). */
+export function expandSnapshot(snap: LayerSnapshot): LayerLabels {
+  const n = snap.pointCount;
+  const classes = snap.codeWidth === 1 ? new Uint8Array(n) : new Uint16Array(n);
+  classes.fill(snap.unlabeled);
+  const out: LayerLabels = { classes, flags: new Uint8Array(n), confidence: snap.withConfidence ? new Uint8Array(n) : null, instances: new Uint32Array(n), unlabeled: snap.unlabeled };
+  snap.chunks.forEach((c, key) => {
+    if (!c) return;
+    const base = key * snap.chunkSize;
+    out.classes.set(c.classes, base);
+    out.flags.set(c.flags, base);
+    if (out.confidence && c.confidence) out.confidence.set(c.confidence, base);
+    if (c.instances) out.instances.set(c.instances, base);
+  });
+  return out;
+}
+
+/**
  * Label layers of every scan, with edits as persisted commands. The database is the truth and
  * this class keeps a decoded cache of it: each change is computed on copies of the affected
  * chunks, committed in one transaction (edit row + undo data + chunk rows), and only then
@@ -278,21 +309,16 @@ export class LabelStore {
     return false;
   }
 
-  readLabels(scanId: string, layerName = 'user'): LayerLabels {
+  /** The stored chunks with no full-length copy (exports read them batch by batch). */
+  snapshot(scanId: string, layerName = 'user'): LayerSnapshot {
     const l = this.layer(scanId, layerName);
-    const n = l.pointCount;
-    const unlabeled = unlabeledCode(l.codeWidth);
-    const classes = l.codeWidth === 1 ? new Uint8Array(n) : new Uint16Array(n);
-    classes.fill(unlabeled);
-    const out: LayerLabels = { classes, flags: new Uint8Array(n), confidence: l.withConfidence ? new Uint8Array(n) : null, instances: new Uint32Array(n), unlabeled };
-    for (const c of this.storedChunks(l)) {
-      const base = c.key * l.row.chunkSize;
-      out.classes.set(c.classes, base);
-      out.flags.set(c.flags, base);
-      if (out.confidence && c.confidence) out.confidence.set(c.confidence, base);
-      if (c.instances) out.instances.set(c.instances, base);
-    }
-    return out;
+    const chunks: LabelChunk[] = [];
+    for (const c of this.storedChunks(l)) chunks[c.key] = c;
+    return { pointCount: l.pointCount, chunkSize: l.row.chunkSize, codeWidth: l.codeWidth, unlabeled: unlabeledCode(l.codeWidth), withConfidence: l.withConfidence, chunks };
+  }
+
+  readLabels(scanId: string, layerName = 'user'): LayerLabels {
+    return expandSnapshot(this.snapshot(scanId, layerName));
   }
 
   /**

@@ -21,7 +21,7 @@ import {
 import { ServiceFailure } from '../../../common/result';
 import { ProjectDb, repositories, type ClassRow, type ClassSchemaRow, type LayerRow, type Repositories, type ScanRow } from '../db/index';
 import { BadInputError } from '../errors';
-import { type EditCommand, LabelStore, type LayerLabels } from './labelStore';
+import { type EditCommand, LabelStore, type LayerLabels, type LayerSnapshot } from './labelStore';
 import { pointSetToIndices, type SelectionResolver } from './pointSets';
 import { PRESETS, defaultHotkey } from './presets';
 
@@ -271,6 +271,11 @@ export class ProjectStore {
 
   readLabels(scanId: string, layer = 'user'): LayerLabels {
     return this.labels.readLabels(scanId, layer);
+  }
+
+  /** The layer's stored chunks, uncopied (see LabelStore.snapshot). */
+  labelSnapshot(scanId: string, layer = 'user'): LayerSnapshot {
+    return this.labels.snapshot(scanId, layer);
   }
 
   /** Stored label bytes of a layer and the points they cover (storage budget checks). */

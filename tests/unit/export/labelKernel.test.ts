@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { NO_LABEL, type ExportLabels } from '../../../electron/services/export/labels';
+import { NO_LABEL, type ExportLabels, type LayerCodes } from '../../../electron/services/export/labels';
 import { LabelKernel, type LabelLayout } from '../../../electron/services/export/las/labelKernel';
+import { expandSnapshot, type LayerSnapshot } from '../../../electron/services/labels/index';
 
 interface Resolved {
   codes: Int32Array;
@@ -31,6 +32,28 @@ const labelsOf = (r: Resolved, layer: ExportLabels['layer']): ExportLabels =>
   ({ count: r.codes.length, codes: r.codes, instances: r.instances, confidence: r.confidence, layer, keep: null, keptCount: r.codes.length, unlabeledCount: 0, classes: [], maxCode: 255, names: new Map() }) as ExportLabels;
 
 /**
+ * A stored layer in chunks of 300 points (so kernel batches of 1000 start and end inside chunks):
+ * every fourth chunk never stored (all unlabeled), another without instances, another without
+ * confidence, as a real store holds them.
+ */
+function snapshotOf(classes: Uint8Array | Uint16Array, instances: Uint32Array, confidence: Uint8Array | null): LayerSnapshot {
+  const chunkSize = 300;
+  const codeWidth = classes instanceof Uint8Array ? 1 : 2;
+  const chunks: LayerSnapshot['chunks'][number][] = [];
+  for (let key = 0; key * chunkSize < classes.length; key++) {
+    const [a, b] = [key * chunkSize, Math.min(classes.length, (key + 1) * chunkSize)];
+    if (key % 4 === 2) continue;
+    chunks[key] = {
+      classes: classes.slice(a, b),
+      flags: new Uint8Array(b - a),
+      instances: key % 4 === 1 ? null : instances.slice(a, b),
+      confidence: confidence && key % 4 !== 3 ? confidence.slice(a, b) : null,
+    };
+  }
+  return { pointCount: classes.length, chunkSize, codeWidth, unlabeled: codeWidth === 1 ? 0xff : 0xffff, withConfidence: confidence !== null, chunks };
+}
+
+/**
  * Labels three ways: export codes resolved up front, and the stored layer (1- and 2-byte codes)
  * with a code table in which some codes are unlabeled or unselected (NO_LABEL) and others map to
  * a different export code. Stored instances and confidence of unlabeled points are not zero, as
@@ -48,10 +71,20 @@ function labelSources(total: number, rand: () => number): [string, ExportLabels,
     return { codes, instances: Uint32Array.from(instances, (v, i) => (codes[i]! < 0 ? 0 : v)), confidence: Uint8Array.from(codes, (c, i) => (c < 0 ? 0 : conf ? conf[i]! : 255)) };
   };
   const direct = resolve(narrow, confidence);
+  /** The stored layer as chunks, and the resolved labels the kernel must write for it. */
+  const stored = (classes: Uint8Array | Uint16Array, conf: Uint8Array | null): [LayerCodes, Resolved] => {
+    const snapshot = snapshotOf(classes, instances, conf);
+    const full = expandSnapshot(snapshot);
+    const codes = Int32Array.from(full.classes, (c) => lut[c]!);
+    const resolved = { codes, instances: Uint32Array.from(full.instances, (v, i) => (codes[i]! < 0 ? 0 : v)), confidence: Uint8Array.from(codes, (c, i) => (c < 0 ? 0 : full.confidence ? full.confidence[i]! : 255)) };
+    return [{ snapshot, lut, classes: full.classes, instances: full.instances, confidence: full.confidence }, resolved];
+  };
+  const [narrowLayer, narrowWant] = stored(narrow, confidence);
+  const [wideLayer, wideWant] = stored(wide, null);
   return [
     ['resolved export codes', labelsOf(direct, null), direct],
-    ['1-byte layer with confidence', labelsOf(direct, { classes: narrow, instances, confidence, lut }), direct],
-    ['2-byte layer without confidence', labelsOf(resolve(wide, null), { classes: wide, instances, confidence: null, lut }), resolve(wide, null)],
+    ['1-byte layer with confidence', labelsOf(narrowWant, narrowLayer), narrowWant],
+    ['2-byte layer without confidence', labelsOf(wideWant, wideLayer), wideWant],
   ];
 }
 

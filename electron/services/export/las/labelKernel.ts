@@ -174,16 +174,35 @@ export class LabelKernel {
         new Int32Array(buf, this.lutAt, 65536).set(layer.lut);
         this.lutOf = layer.lut;
       }
-      if (layer.classes instanceof Uint8Array) {
-        source = 'u8';
-        new Uint8Array(buf, s.cls, count).set(layer.classes.subarray(first, end));
-      } else {
-        source = 'u16';
-        new Uint16Array(buf, s.cls, count).set(layer.classes.subarray(first, end));
+      const snap = layer.snapshot;
+      source = snap.codeWidth === 1 ? 'u8' : 'u16';
+      const cls = source === 'u8' ? new Uint8Array(buf, s.cls, count) : new Uint16Array(buf, s.cls, count);
+      const inst = new Uint32Array(buf, s.inst, count);
+      const confidence = snap.withConfidence ? new Uint8Array(buf, s.conf, count) : null;
+      if (!confidence) conf = this.fullConfidenceAt;
+      // The batch's slices of the stored chunks; an unstored chunk reads as readLabels gives it
+      // (unlabeled, instance 0, confidence 0).
+      const size = snap.chunkSize;
+      for (let key = Math.floor(first / size); key * size < end; key++) {
+        const from = Math.max(first, key * size);
+        const to = Math.min(end, (key + 1) * size);
+        const at = from - first;
+        const local = from - key * size;
+        const c = snap.chunks[key];
+        if (!c) {
+          cls.fill(snap.unlabeled, at, at + to - from);
+          inst.fill(0, at, at + to - from);
+          confidence?.fill(0, at, at + to - from);
+          continue;
+        }
+        cls.set(c.classes.subarray(local, local + to - from), at);
+        if (c.instances) inst.set(c.instances.subarray(local, local + to - from), at);
+        else inst.fill(0, at, at + to - from);
+        if (confidence) {
+          if (c.confidence) confidence.set(c.confidence.subarray(local, local + to - from), at);
+          else confidence.fill(0, at, at + to - from);
+        }
       }
-      new Uint32Array(buf, s.inst, count).set(layer.instances.subarray(first, end));
-      if (layer.confidence) new Uint8Array(buf, s.conf, count).set(layer.confidence.subarray(first, end));
-      else conf = this.fullConfidenceAt;
     } else {
       new Int32Array(buf, s.cls, count).set(labels.codes.subarray(first, end));
       new Uint32Array(buf, s.inst, count).set(labels.instances.subarray(first, end));
