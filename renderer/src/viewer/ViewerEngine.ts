@@ -12,6 +12,8 @@ import { fetchMesh, MeshLayer, type FaceFilter } from './meshLayer';
 import type { MeshView } from '../../../common/contracts/scans';
 import { boundsOf, ClipBoxOutline, insideClip, NO_CLIP, orderedClip, type ClipBox } from './clipBox';
 import { FlyNavigator } from './flyNavigator';
+import { ClipBoxHandles, type ClipPart } from './clipBoxHandles';
+import { ClipBoxDrag } from './clipBoxDrag';
 import { BrushIndex } from './brush';
 
 /** Read-only facts about what the viewer draws, for the status bar and the e2e test hook. */
@@ -56,6 +58,13 @@ export interface ViewerStats {
   edl: boolean;
   /** Clipping box (scan frame), or null when everything is shown. */
   clipBox: ClipBox | null;
+  /** Loaded points (mesh: faces by centroid) inside the clipping box; null without a box. */
+  pointsInClip: number | null;
+  /** Canvas positions (CSS pixels) of the clip box's drag handles in the last frame: faces and the body's centre knob. */
+  clipHandles: Record<ClipPart, [number, number]> | null;
+  /** The clip box part under the pointer, and the one being dragged. */
+  clipHover: ClipPart | null;
+  clipDrag: ClipPart | null;
   /** Orbit (around `camera.target`) or first-person fly mode. */
   navigation: 'orbit' | 'fly';
   /** Fly speed in metres per second (scaled to the scene size). */
@@ -110,17 +119,26 @@ export class ViewerEngine {
   private meshOverlayIds: Uint32Array | null = null;
   private clip: ClipBox | null = null;
   private readonly clipOutline = new ClipBoxOutline();
+  private readonly clipHandles = new ClipBoxHandles();
+  private readonly clipDrag: ClipBoxDrag;
+  /** What pointsInClip was counted for (clip box and drawn set), so it is recounted only on a change. */
+  private clipCountKey = '';
   private readonly fly: FlyNavigator;
   private brushIndex: BrushIndex | null = null;
   private hidden = new Set<number>();
   private loadToken = 0;
   private frameRequested = false;
+  private firstFrameMarked = false;
+  /** False until the shader programs are compiled (warmUpShaders); frames wait for it instead of blocking on the compiler. */
+  private shadersReady = false;
   private disposed = false;
   private statsListeners = new Set<(s: ViewerStats) => void>();
   private stats: ViewerStats;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
+    const tContext = performance.now();
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true, powerPreference: 'high-performance' });
+    performance.measure('scanlabel:webgl-context', { start: tContext, end: performance.now() });
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     this.renderer.setClearColor(0x1b1e24, 1);
     // three.js asks for each new program's link status and logs: a synchronous wait for the GPU process to
@@ -143,6 +161,22 @@ export class ViewerEngine {
       this.requestFrame();
     });
     this.scene.add(this.clipOutline.object);
+    this.scene.add(this.clipHandles.object);
+    // Registered in the capture phase: a press on a handle is taken before the orbit controls see it.
+    this.clipDrag = new ClipBoxDrag(canvas, {
+      camera: this.camera,
+      handles: this.clipHandles,
+      box: () => this.clip,
+      setBox: (b) => this.setClipBox(b),
+      active: () => !this.fly.active,
+      setOrbitEnabled: (on) => (this.controls.enabled = on),
+      orbitEnabled: () => this.controls.enabled,
+      redraw: () => this.requestFrame(),
+      onDragChange: (part) => {
+        this.stats.clipDrag = part;
+        this.notifyStats();
+      },
+    });
     // Double-click: orbit around the point under the cursor (in fly mode it locks the pointer instead, see FlyNavigator).
     canvas.addEventListener('dblclick', (e) => {
       if (this.fly.active) return;
@@ -180,6 +214,10 @@ export class ViewerEngine {
       pointBudget: 0,
       edl: false,
       clipBox: null,
+      pointsInClip: null,
+      clipHandles: null,
+      clipHover: null,
+      clipDrag: null,
       navigation: 'orbit',
       flySpeed: 0,
       frameCpuMs: 0,
@@ -187,7 +225,50 @@ export class ViewerEngine {
       decoded: null,
     };
     this.resize();
+    void this.warmUpShaders();
   }
+
+  /**
+   * Compiles every shader program the first frames need (points and overlay, to the screen and to the
+   * eye-dome target; the EDL pass; the clip box's outline and handles) before the first frame draws.
+   * A program used for the first time in a frame makes the main thread wait for the GPU process to
+   * compile and link it (hundreds of ms each under SwiftShader): compileAsync starts the compiles and
+   * polls KHR_parallel_shader_compile instead, so the page stays responsive meanwhile.
+   */
+  private async warmUpShaders(): Promise<void> {
+    const t0 = performance.now();
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(3), 3));
+    geometry.setAttribute('color', new THREE.BufferAttribute(new Uint8Array(3), 3, true));
+    for (const name of ['classification', 'labels', 'intensity', 'predicted']) geometry.setAttribute(name, new THREE.BufferAttribute(new Uint16Array(1), 1));
+    geometry.setAttribute('confidence', new THREE.BufferAttribute(new Uint8Array(1), 1, true));
+    const stand = [new THREE.Points(geometry, this.material), new THREE.Points(geometry, this.overlayMaterial)];
+    // compile() walks every object, hidden ones too: the outline and handles are compiled with them.
+    // Both variants are submitted at once (their compiles queue in the GPU process in that order);
+    // the wait then polls the last variant of each material.
+    this.scene.add(...stand);
+    const waits: Promise<unknown>[] = [];
+    try {
+      for (const target of [null, this.edl.sceneTarget]) {
+        this.renderer.setRenderTarget(target);
+        waits.push(this.renderer.compileAsync(this.scene, this.camera));
+      }
+      this.renderer.setRenderTarget(null);
+      waits.push(this.edl.compile(this.renderer));
+    } finally {
+      this.scene.remove(...stand);
+    }
+    // A failed warm-up only costs the stall it was meant to avoid: frames go on either way.
+    await Promise.all(waits).catch(() => undefined);
+    geometry.dispose();
+    performance.measure('scanlabel:shader-warm-up', { start: t0, end: performance.now() });
+    this.shadersReady = true;
+    if (this.frameWaiting) {
+      this.frameWaiting = false;
+      this.requestFrame();
+    }
+  }
+  private frameWaiting = false;
 
   /** Replaces the shown scan; chunks stream in and appear as they arrive. */
   async showScan(view: ScanView, fetchBlob: BlobFetcher, resolveBlob: BlobResolver | null = null): Promise<void> {
@@ -460,8 +541,10 @@ export class ViewerEngine {
     this.clear();
     this.resizeObserver.disconnect();
     this.fly.disable();
+    this.clipDrag.dispose();
     this.controls.dispose();
     this.clipOutline.dispose();
+    this.clipHandles.dispose();
     this.material.lut.dispose();
     this.material.dispose();
     this.overlayMaterial.dispose();
@@ -512,10 +595,40 @@ export class ViewerEngine {
     (this.material.uniforms.clipMin!.value as THREE.Vector3).set(...b.min);
     (this.material.uniforms.clipMax!.value as THREE.Vector3).set(...b.max);
     this.clipOutline.show(this.clip);
+    this.clipHandles.show(this.clip);
     if (this.lod) this.lod.clip = this.clip;
     this.stats.clipBox = this.clip ? structuredClone(this.clip) : null;
     this.notifyStats();
     this.requestFrame();
+  }
+
+  /** Recounts the loaded points (or face centroids) inside the clip box when the box or the drawn set changed. */
+  private countPointsInClip() {
+    const clip = this.clip;
+    const drawn = this.lod ? `${this.lod.visibleNodes().length}:${this.lod.stats.pointsVisible}` : `${this.stats.pointsLoaded}:${this.stats.meshFaces}`;
+    const key = clip ? `${clip.min.join(',')}|${clip.max.join(',')}|${drawn}` : '';
+    if (key === this.clipCountKey) return;
+    this.clipCountKey = key;
+    if (!clip) {
+      this.stats.pointsInClip = null;
+      return;
+    }
+    const countIn = (p: Float32Array) => {
+      let n = 0;
+      for (let i = 0; i < p.length; i += 3) if (insideClip(clip, p[i]!, p[i + 1]!, p[i + 2]!)) n++;
+      return n;
+    };
+    let total = 0;
+    if (this.meshLayer) total = countIn(this.meshLayer.centroids);
+    else if (this.lod)
+      for (const n of this.lod.visibleNodes()) {
+        // Nodes wholly inside or outside the box need no per-point test.
+        const inside = [0, 1, 2].every((k) => n.bounds.min[k]! >= clip.min[k]! && n.bounds.max[k]! <= clip.max[k]!);
+        const outside = [0, 1, 2].some((k) => n.bounds.min[k]! > clip.max[k]! || n.bounds.max[k]! < clip.min[k]!);
+        total += inside ? n.positions.length / 3 : outside ? 0 : countIn(n.positions);
+      }
+    else for (const c of this.chunks) total += countIn(c.positions);
+    this.stats.pointsInClip = total;
   }
 
   /** The scan's bounds (scan frame), the clip box's reset value. */
@@ -797,6 +910,10 @@ export class ViewerEngine {
       if (this.overlayIds) this.refreshLodOverlay(false);
       if (more) this.requestFrame();
     }
+    if (this.clip) {
+      this.clipHandles.update(this.camera, Math.max(1, this.canvas.clientHeight));
+      this.clipOutline.setHighlight(this.clipHandles.hovered === 'body');
+    }
     const edl = this.edlOn();
     this.stats.edl = edl;
     let info: { points: number; calls: number; triangles: number };
@@ -808,7 +925,14 @@ export class ViewerEngine {
       const i = this.renderer.info.render;
       info = { points: i.points, calls: i.calls, triangles: i.triangles };
     }
-    this.stats.frameCpuMs = performance.now() - t0;
+    const t1 = performance.now();
+    this.stats.frameCpuMs = t1 - t0;
+    // Visible in the page's performance timeline (benchmarks and traces line long tasks up with frames).
+    if (t1 - t0 > 50) performance.measure('scanlabel:slow-frame', { start: t0, end: t1 });
+    if (info.points + info.triangles > 0 && !this.firstFrameMarked) {
+      this.firstFrameMarked = true;
+      performance.mark('scanlabel:first-frame');
+    }
     return info;
   }
 
@@ -922,6 +1046,10 @@ export class ViewerEngine {
 
   private requestFrame() {
     if (this.frameRequested || this.disposed) return;
+    if (!this.shadersReady) {
+      this.frameWaiting = true;
+      return;
+    }
     this.frameRequested = true;
     requestAnimationFrame(() => {
       this.frameRequested = false;
@@ -935,6 +1063,12 @@ export class ViewerEngine {
         position: this.camera.position.toArray() as [number, number, number],
         target: this.controls.target.toArray() as [number, number, number],
       };
+      this.stats.clipHandles = this.clipHandles.screenPositions(this.camera, {
+        width: Math.max(1, this.canvas.clientWidth),
+        height: Math.max(1, this.canvas.clientHeight),
+      });
+      this.stats.clipHover = this.clipHandles.hovered;
+      this.countPointsInClip();
       for (const l of this.statsListeners) l(this.getStats());
     });
   }

@@ -80,6 +80,13 @@ export class ClipBoxOutline {
     this.object.updateMatrixWorld(true);
   }
 
+  /** Brighter while the pointer is on an edge (dragging an edge moves the box). */
+  setHighlight(on: boolean) {
+    const m = this.object.material as THREE.LineBasicMaterial;
+    m.color.setHex(on ? 0x4dabf7 : 0xffa94d);
+    m.opacity = on ? 1 : 0.8;
+  }
+
   dispose() {
     this.object.geometry.dispose();
     (this.object.material as THREE.Material).dispose();

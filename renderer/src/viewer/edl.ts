@@ -102,6 +102,19 @@ export class EdlPass {
     return info;
   }
 
+  /**
+   * Compiles the screen pass's program without drawing (three.js `compileAsync`: with
+   * KHR_parallel_shader_compile the main thread never waits for the GPU process's compiler).
+   */
+  compile(renderer: THREE.WebGLRenderer): Promise<unknown> {
+    return renderer.compileAsync(this.scene, this.camera);
+  }
+
+  /** The offscreen target the scene is drawn into (for compiling the scene's programs for it). */
+  get sceneTarget(): THREE.WebGLRenderTarget {
+    return this.target;
+  }
+
   dispose() {
     this.target.dispose();
     this.material.dispose();
