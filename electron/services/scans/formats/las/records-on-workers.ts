@@ -2,15 +2,14 @@ import type { FileHandle } from 'node:fs/promises';
 import { BadInputError } from '../../../errors';
 import type { DecodePool } from '../stream/decode-pool';
 import { decodeWorkerSettings } from '../stream/decode-pool';
+import { inOrderJobs } from '../stream/in-order-jobs';
 import type { LasHeader, Vec3 } from './header';
 import { readAt } from './io';
-import type { LasRecordsJob, LasRecordsOutcome } from './las-records-job';
+import type { LasRecordsJob } from './las-records-job';
 import { allocateDecoded, decodeRecords, type DecodedRecords, type RecordLayout } from './records';
 
 /** Smaller chunks are decoded on the calling thread (per-message costs would show). */
 const MIN_JOB_POINTS = 65_536;
-/** Decoded points waiting ahead of the reader, beyond the next job. */
-const MAX_AHEAD_POINTS = 4_000_000;
 
 export interface RecordsChunk extends DecodedRecords {
   start: number;
@@ -45,54 +44,33 @@ export async function* recordsOnWorkers(
   signal?: AbortSignal,
 ): AsyncGenerator<RecordsChunk> {
   const per = Math.min(chunkPoints, decodeWorkerSettings.jobPoints);
-  const total = header.pointCount;
   const rl = header.recordLength;
-  const owner = {};
-  const ahead: { start: number; count: number; outcome: Promise<LasRecordsOutcome | null> }[] = [];
-  let submitted = 0;
-  const submit = () => {
-    const limit = 2 * pool.size;
-    while (submitted < total && ahead.length < limit && (ahead.length === 0 || (ahead.length + 1) * per <= MAX_AHEAD_POINTS)) {
-      const start = submitted;
-      const count = Math.min(per, total - start);
-      const job: Omit<LasRecordsJob, 'id'> = {
-        kind: 'las-records',
-        path,
-        byteOffset: header.offsetToPointData + start * rl,
-        count,
-        layout,
-        steps,
-        scale: header.scale,
-        // Allocated here, filled there: this thread's allocator then recycles the memory of chunks the
-        // caller dropped (fresh pages in each worker cost page faults that serialise the threads).
-        out: allocateDecoded(layout, count),
-      };
-      // A worker failure (not a file problem) becomes null: that chunk is then decoded here.
-      const outcome = pool.decode<LasRecordsJob>(job, owner).catch(() => null);
-      ahead.push({ start, count, outcome });
-      submitted += count;
-    }
-  };
+  const job = (start: number, count: number): Omit<LasRecordsJob, 'id'> => ({
+    kind: 'las-records',
+    path,
+    byteOffset: header.offsetToPointData + start * rl,
+    count,
+    layout,
+    steps,
+    scale: header.scale,
+    // Allocated here, filled there: this thread's allocator then recycles the memory of chunks the
+    // caller dropped (fresh pages in each worker cost page faults that serialise the threads).
+    out: allocateDecoded(layout, count),
+  });
   try {
-    while (submitted < total || ahead.length > 0) {
-      signal?.throwIfAborted();
-      submit();
-      const next = ahead.shift()!;
-      const outcome = await next.outcome;
-      submit();
-      const at = header.offsetToPointData + next.start * rl;
+    for await (const { first, count, outcome } of inOrderJobs<LasRecordsJob>(pool, header.pointCount, per, job, signal)) {
+      const at = header.offsetToPointData + first * rl;
       let decoded: DecodedRecords;
       if (outcome?.ok) decoded = outcome.decoded;
       else if (outcome && outcome.error) throw new BadInputError(file, `cannot read the point data (${outcome.error})`, { byte: at });
       else if (outcome)
-        throw new BadInputError(file, `point data ends early: expected ${next.count} records of ${rl} bytes here`, {
+        throw new BadInputError(file, `point data ends early: expected ${count} records of ${rl} bytes here`, {
           byte: at + outcome.bytesRead,
         });
-      else decoded = await decodeHere(fh, file, at, next.count, layout, steps, header.scale);
-      yield { start: next.start, count: next.count, ...decoded };
+      else decoded = await decodeHere(fh, file, at, count, layout, steps, header.scale);
+      yield { start: first, count, ...decoded };
     }
   } finally {
-    pool.cancel(owner);
     pool.release();
   }
 }

@@ -2,6 +2,7 @@ import { BadInputError } from '../../../errors';
 import type { PointChunk } from '../types';
 import type { BoundsAccumulator } from '../stream/bounds';
 import { decodeWorkerSettings, type DecodePool } from '../stream/decode-pool';
+import { inOrderJobs } from '../stream/in-order-jobs';
 import type { ShortRead } from '../stream/sync-records';
 import type { FileSource } from '../stream/fileSource';
 import { fixedVertexChunks, scanFixedVertices, type FixedVertexElement } from './fixedVertices';
@@ -11,13 +12,10 @@ import {
   type PlyBoundsJob,
   type PlyBoundsOutcome,
   type PlyVerticesJob,
-  type PlyVerticesOutcome,
 } from './ply-vertex-jobs';
 
 /** Smaller chunks are decoded on the calling thread (per-message costs would show). */
 const MIN_JOB_POINTS = 65_536;
-/** Decoded points waiting ahead of the reader, beyond the next job. */
-const MAX_AHEAD_POINTS = 4_000_000;
 
 /** Large vertex elements pay for workers (the pool's start and messages cost more than small files take). */
 export function worthVertexWorkers(pointCount: number): boolean {
@@ -134,42 +132,22 @@ export async function* vertexChunksOnWorkers(
   signal?: AbortSignal,
 ): AsyncGenerator<PointChunk> {
   const per = Math.min(chunkPoints, decodeWorkerSettings.jobPoints);
-  const total = layout.element.count;
-  const owner = {};
-  const ahead: { first: number; count: number; outcome: Promise<PlyVerticesOutcome | null> }[] = [];
-  let submitted = 0;
-  const submit = () => {
-    while (submitted < total && ahead.length < 2 * pool.size && (ahead.length === 0 || (ahead.length + 1) * per <= MAX_AHEAD_POINTS)) {
-      const count = Math.min(per, total - submitted);
-      const job: Omit<PlyVerticesJob, 'id'> = {
-        kind: 'ply-vertices',
-        ...rangeJob(src, layout, vertex, start, submitted, count),
-        origin: [origin[0], origin[1], origin[2]],
-        // Allocated here, filled there: this thread's allocator then recycles the memory of chunks the
-        // caller dropped (fresh pages in each worker cost page faults that serialise the threads).
-        out: allocateVertexColumns(vertex.mapping.attributes, count),
-      };
-      ahead.push({ first: submitted, count, outcome: pool.decode<PlyVerticesJob>(job, owner).catch(() => null) });
-      submitted += count;
+  const job = (first: number, count: number): Omit<PlyVerticesJob, 'id'> => ({
+    kind: 'ply-vertices',
+    ...rangeJob(src, layout, vertex, start, first, count),
+    origin: [origin[0], origin[1], origin[2]],
+    // Allocated here, filled there: this thread's allocator then recycles the memory of chunks the
+    // caller dropped (fresh pages in each worker cost page faults that serialise the threads).
+    out: allocateVertexColumns(vertex.mapping.attributes, count),
+  });
+  for await (const { first, count, outcome } of inOrderJobs<PlyVerticesJob>(pool, layout.element.count, per, job, signal)) {
+    if (!outcome) {
+      const part: FixedVertexElement = { ...layout, element: { ...layout.element, count } };
+      const at = start + first * layout.recordSize;
+      for await (const c of fixedVertexChunks(src, part, vertex, at, origin, count, signal)) yield { ...c, start: first };
+      continue;
     }
-  };
-  try {
-    while (submitted < total || ahead.length > 0) {
-      signal?.throwIfAborted();
-      submit();
-      const next = ahead.shift()!;
-      const outcome = await next.outcome;
-      submit();
-      if (!outcome) {
-        const part: FixedVertexElement = { ...layout, element: { ...layout.element, count: next.count } };
-        const at = start + next.first * layout.recordSize;
-        for await (const c of fixedVertexChunks(src, part, vertex, at, origin, next.count, signal)) yield { ...c, start: next.first };
-        continue;
-      }
-      if (!outcome.ok) throw shortReadError(src, layout, start, next.first, outcome);
-      yield { start: next.first, count: next.count, positions: outcome.positions, attributes: outcome.attributes };
-    }
-  } finally {
-    pool.cancel(owner);
+    if (!outcome.ok) throw shortReadError(src, layout, start, first, outcome);
+    yield { start: first, count, positions: outcome.positions, attributes: outcome.attributes };
   }
 }
