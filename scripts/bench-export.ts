@@ -7,10 +7,14 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MALLOC_TUNABLES, mallocTuned, relaunchWithMallocTuning } from '../electron/host/mallocTuning';
 import { exportScan, type ExportFormat } from '../electron/services/export/index';
 import { ProjectStore } from '../electron/services/labels/index';
 import { openScan } from '../electron/services/scans/read';
 
+// The core runs with the product's malloc settings (host/mallocTuning.ts): so does this benchmark.
+const relaunched = await relaunchWithMallocTuning();
+if (relaunched !== null) process.exit(relaunched);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const POINTS = Number(process.env.BENCH_EXPORT_POINTS ?? 5_000_000);
 const REPEATS = 3;
@@ -155,6 +159,7 @@ async function otherRows(results: Record<string, unknown>[]): Promise<void> {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     repeats: `best of ${REPEATS}`,
+    mallocTuning: mallocTuned() ? MALLOC_TUNABLES : 'off (SCANLABEL_MALLOC_TUNING=0 or not Linux)',
     note: 'LAZ output is not available (laz-perf npm is decode-only); LAZ rows are LAS export from LAZ sources, bounded by laz-perf decoding',
     results,
   };

@@ -18,10 +18,14 @@ import { open } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MALLOC_TUNABLES, mallocTuned, relaunchWithMallocTuning } from '../electron/host/mallocTuning';
 import { decodeWorkerSettings, runningDecodePool } from '../electron/services/scans/formats/stream/decode-pool';
 import { openScan, readScan } from '../electron/services/scans/read';
 import { writeE57 } from '../tests/integration/scans/e57/e57Writer';
 
+// The core runs with the product's malloc settings (host/mallocTuning.ts): so does this benchmark.
+const relaunched = await relaunchWithMallocTuning();
+if (relaunched !== null) process.exit(relaunched);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const data = path.resolve(repo, '../shared/data');
 const argv = process.argv.slice(2);
@@ -507,6 +511,7 @@ try {
     },
     node: process.version,
     decodeThreads: decodeWorkerSettings.threads,
+    mallocTuning: mallocTuned() ? MALLOC_TUNABLES : 'off (SCANLABEL_MALLOC_TUNING=0 or not Linux)',
     method: `openScan + every chunk (chunkPoints ${CHUNK_POINTS}), best of up to ${MAX_RUNS} runs within ${RUN_SECONDS} s (at least ${MIN_RUNS}); file in the page cache; raw read = sequential fh.read of the whole file into one reused buffer of one output chunk's bytes`,
     large100M: largeNote,
     targets: { binaryLasPlyMpps: 20, binaryLasPlyMaxRatioToRaw: 3, lazMpps: 3, memoryBytesPerPoint: 40 },

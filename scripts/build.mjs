@@ -51,7 +51,8 @@ function findWorkers(dir) {
 }
 
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'electron/cli/main.ts' }, outdir: path.join(dist, 'cli'), format: 'esm', outExtension: { '.js': '.js' } }),
+  // mallocTuning is its own small entry: bin/scanlabel.js relaunches with it before loading the CLI.
+  build({ ...common, entryPoints: { cli: 'electron/cli/main.ts', mallocTuning: 'electron/host/mallocTuning.ts' }, outdir: path.join(dist, 'cli'), format: 'esm', outExtension: { '.js': '.js' } }),
   // CommonJS for Electron's utilityProcess. Modules that locate sibling files use __filename there and
   // import.meta.url under ESM (guarded), so esbuild's empty-import-meta note is expected and silenced.
   build({

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { utilityProcess, type UtilityProcess } from 'electron';
 import type { Result } from '../../common/result';
 import type { RpcEvent, RpcResponse } from '../../common/rpc';
+import { withMallocTuning } from '../host/mallocTuning';
 
 /**
  * Starts the core services in a utilityProcess and forwards requests to it. If the core dies (a native
@@ -22,7 +23,7 @@ export class CoreSupervisor {
   ) {}
 
   start() {
-    const child = utilityProcess.fork(path.resolve(this.entry), [], { serviceName: 'ScanLabel core', stdio: 'inherit' });
+    const child = utilityProcess.fork(path.resolve(this.entry), [], { serviceName: 'ScanLabel core', stdio: 'inherit', env: withMallocTuning(process.env) });
     child.postMessage({ kind: 'init', projectDir: this.projectDir, settingsDir: this.settingsDir });
     child.on('message', (msg: RpcResponse | RpcEvent | { kind: 'blob'; id: number; bytes: Uint8Array | null }) => {
       if (msg.kind === 'response') {
