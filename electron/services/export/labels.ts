@@ -178,17 +178,15 @@ export function resolveExportLabels(store: ProjectStore, scanId: string, sel: La
   };
 }
 
-/** How many points hold each stored code (points of unstored chunks are unlabeled). */
+/** How many points hold each stored code (points of unstored chunks are unlabeled); chunks count themselves once. */
 function countCodes(snapshot: LayerSnapshot): Uint32Array {
   const counts = new Uint32Array(snapshot.codeWidth === 1 ? 256 : 65536);
   let stored = 0;
   for (const chunk of snapshot.chunks) {
     if (!chunk) continue;
-    const classes = chunk.classes;
-    stored += classes.length;
-    for (let i = 0; i < classes.length; i++) {
-      const c = classes[i]!;
-      counts[c] = counts[c]! + 1;
+    for (const [code, points] of chunk.codeCounts()) {
+      counts[code] = counts[code]! + points;
+      stored += points;
     }
   }
   counts[snapshot.unlabeled] = counts[snapshot.unlabeled]! + snapshot.pointCount - stored;

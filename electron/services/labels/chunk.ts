@@ -22,6 +22,22 @@ export class LabelChunk {
     return this.flags.length;
   }
 
+  private counts: readonly (readonly [code: number, points: number])[] | null = null;
+
+  /**
+   * [code, points] for every class code in the chunk (unlabeled included), counted once: a chunk in
+   * the store's cache is never modified in place (edits work on clones, which start uncounted).
+   */
+  codeCounts(): readonly (readonly [code: number, points: number])[] {
+    if (this.counts) return this.counts;
+    const hist = new Uint32Array(this.classes instanceof Uint8Array ? 256 : 65536);
+    const classes = this.classes;
+    for (let i = 0; i < classes.length; i++) hist[classes[i]!]!++;
+    const counts: [number, number][] = [];
+    for (let code = 0; code < hist.length; code++) if (hist[code]! > 0) counts.push([code, hist[code]!]);
+    return (this.counts = counts);
+  }
+
   static empty(key: number, size: number, codeWidth: 1 | 2, withConfidence: boolean): LabelChunk {
     const classes = codeWidth === 1 ? new Uint8Array(size) : new Uint16Array(size);
     classes.fill(unlabeledCode(codeWidth));

@@ -73,7 +73,7 @@ export interface LayerSnapshot {
   codeWidth: 1 | 2;
   unlabeled: number;
   withConfidence: boolean;
-  chunks: readonly (Readonly<Pick<LabelChunk, 'classes' | 'flags' | 'confidence' | 'instances'>> | undefined)[];
+  chunks: readonly (Readonly<Pick<LabelChunk, 'classes' | 'flags' | 'confidence' | 'instances' | 'codeCounts'>> | undefined)[];
 }
 
 /** Full-length arrays from a snapshot (unstored chunks stay unlabeled). */

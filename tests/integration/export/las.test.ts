@@ -116,6 +116,26 @@ describe('LAS export from LAS 1.2 (PDAL sample_c, PDRF 3)', async () => {
     }
   });
 
+  it('sees edits made after an earlier export (stored chunks count their codes once; edits replace them)', async () => {
+    // Class 40 needs PDRF 7; an export before the edit had no code above 31.
+    const points = Uint32Array.from({ length: 50 }, (_, k) => 100 + k);
+    s.store.addClass({ code: 40, name: 'Overhead sign', color: '#ff00aa' });
+    const edit = s.store.applyEdit({ kind: 'assign', scanId: s.scanId, points, classCode: 40 });
+    const p = work.path('sample_c_after_edit.las');
+    const r = await exportScan(s.store, { scanId: s.scanId, format: 'las', out: p });
+    s.store.undo(s.scanId);
+    const o = readSpecLas(p);
+    expect(edit.pointCount).toBe(50);
+    expect(o.pdrf).toBe(7);
+    expect(specPoint(o, 100).classification).toBe(40);
+    expect(specPoint(o, 149).classification).toBe(40);
+    expect(specPoint(o, 150).classification).toBe(exportCode(expected.codes[150]!));
+    // After the undo, the next export is back to the source's point format.
+    const back = readSpecLas((await exportScan(s.store, { scanId: s.scanId, format: 'las', out: work.path('sample_c_after_undo.las') })).out);
+    expect(r.pointsWritten).toBe(14408);
+    expect(back.pdrf).toBe(3);
+  });
+
   it('exports a class subset of labeled points only, with bounds and counts of what was written', async () => {
     const p = work.path('sample_c_buildings.las');
     const r = await exportScan(s.store, { scanId: s.scanId, format: 'las', out: p, classes: [6], labeledOnly: true });

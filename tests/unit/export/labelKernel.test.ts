@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_LABEL, type ExportLabels, type LayerCodes } from '../../../electron/services/export/labels';
 import { LabelKernel, type LabelLayout } from '../../../electron/services/export/las/labelKernel';
+import { LabelChunk } from '../../../electron/services/labels/chunk';
 import { expandSnapshot, type LayerSnapshot } from '../../../electron/services/labels/index';
 
 interface Resolved {
@@ -43,12 +44,7 @@ function snapshotOf(classes: Uint8Array | Uint16Array, instances: Uint32Array, c
   for (let key = 0; key * chunkSize < classes.length; key++) {
     const [a, b] = [key * chunkSize, Math.min(classes.length, (key + 1) * chunkSize)];
     if (key % 4 === 2) continue;
-    chunks[key] = {
-      classes: classes.slice(a, b),
-      flags: new Uint8Array(b - a),
-      instances: key % 4 === 1 ? null : instances.slice(a, b),
-      confidence: confidence && key % 4 !== 3 ? confidence.slice(a, b) : null,
-    };
+    chunks[key] = new LabelChunk(key, classes.slice(a, b), new Uint8Array(b - a), confidence && key % 4 !== 3 ? confidence.slice(a, b) : null, key % 4 === 1 ? null : instances.slice(a, b));
   }
   return { pointCount: classes.length, chunkSize, codeWidth, unlabeled: codeWidth === 1 ? 0xff : 0xffff, withConfidence: confidence !== null, chunks };
 }
