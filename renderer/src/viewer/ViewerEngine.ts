@@ -749,7 +749,11 @@ export class ViewerEngine {
     this.stats = { ...this.stats, chunksTotal: 0, chunksLoaded: 0, pointsLoaded: 0 };
     const data = await fetchMesh(mesh, fetchBlob);
     if (token !== this.loadToken || this.disposed) return;
-    this.meshLayer = new MeshLayer(data, this.material);
+    const layer = new MeshLayer(data, this.material);
+    // Its texture materials compile off the main thread before the first frame that draws them (see warmUpShaders).
+    await this.renderer.compileAsync(layer.object, this.camera, this.scene).catch(() => undefined);
+    if (token !== this.loadToken || this.disposed) return layer.dispose();
+    this.meshLayer = layer;
     this.meshLayer.setOpacity(this.stats.meshOpacity);
     this.scene.add(this.meshLayer.object);
     this.stats.meshFaces = this.meshLayer.faceCount;

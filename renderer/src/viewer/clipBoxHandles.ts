@@ -136,6 +136,8 @@ export class ClipBoxHandles {
   private readonly knobs = new Map<ClipPart, THREE.Mesh>();
   private readonly geometry = new THREE.SphereGeometry(1, 12, 8);
   private readonly materials = new Map<ClipPart, THREE.MeshBasicMaterial>();
+  /** The face under the pointer (or being dragged), shaded so it is clear which face a knob moves. */
+  private readonly faceQuad: THREE.Mesh;
   private box: ClipBox | null = null;
   hovered: ClipPart | null = null;
 
@@ -151,6 +153,14 @@ export class ClipBoxHandles {
       this.knobs.set(part, knob);
       this.object.add(knob);
     }
+    this.faceQuad = new THREE.Mesh(
+      new THREE.PlaneGeometry(1, 1),
+      new THREE.MeshBasicMaterial({ color: COLOR.hover, transparent: true, opacity: 0.18, side: THREE.DoubleSide, depthTest: false, depthWrite: false }),
+    );
+    this.faceQuad.renderOrder = 2;
+    this.faceQuad.frustumCulled = false;
+    this.faceQuad.visible = false;
+    this.object.add(this.faceQuad);
   }
 
   show(box: ClipBox | null) {
@@ -172,6 +182,21 @@ export class ClipBoxHandles {
       knob.scale.setScalar(HANDLE_PX * (part === 'body' ? 0.8 : 1) * depth * perPxAtUnit);
       knob.updateMatrixWorld(true);
     }
+    this.placeFaceQuad(box);
+  }
+
+  private placeFaceQuad(box: ClipBox) {
+    const part = this.hovered;
+    const q = this.faceQuad;
+    q.visible = !!part && part !== 'body';
+    if (!part || part === 'body') return;
+    const size = [0, 1, 2].map((k) => Math.max(1e-6, box.max[k]! - box.min[k]!));
+    q.position.set(...faceCentre(box, part));
+    // The plane lies in local xy: turn it to face along the handle's axis, then size it to that face.
+    const [rx, ry, w, h] = part[0] === 'x' ? [0, Math.PI / 2, size[2]!, size[1]!] : part[0] === 'y' ? [Math.PI / 2, 0, size[0]!, size[2]!] : [0, 0, size[0]!, size[1]!];
+    q.rotation.set(rx, ry, 0);
+    q.scale.set(w, h, 1);
+    q.updateMatrixWorld(true);
   }
 
   /** The part under canvas position (x, y): a knob within reach first (nearest), else a box edge (the body). */
@@ -222,13 +247,10 @@ export class ClipBoxHandles {
     return true;
   }
 
-  /** Materials to compile ahead of the first frame that shows the box. */
-  allMaterials(): THREE.Material[] {
-    return [...this.materials.values()];
-  }
-
   dispose() {
     this.geometry.dispose();
     for (const m of this.materials.values()) m.dispose();
+    this.faceQuad.geometry.dispose();
+    (this.faceQuad.material as THREE.Material).dispose();
   }
 }
