@@ -1,5 +1,5 @@
 import type { PreparedScan } from '../propagation/prepare';
-import { propagate } from '../propagation/propagate';
+import { propagate, type PropagationInput } from '../propagation/propagate';
 import type { ClickEngine } from '../segmentation/clickEngine';
 import { NO_LABEL } from './protocol/metrics';
 
@@ -24,25 +24,31 @@ export interface SemanticAnnotator {
 
 /**
  * Label propagation as the annotator sees it: user labels in, predictions for the other points out
- * (class indices, NO_LABEL where nothing is predicted or the user labelled the point).
+ * (class indices, NO_LABEL where nothing is predicted). `soft` marks user labels that came from an
+ * accepted preview (1) rather than a clicked point (0): where the propagator revises one, its
+ * class is in the output at that point; elsewhere a user-labelled point's output is NO_LABEL.
  */
 export interface Propagator {
-  update(userLabels: Uint16Array): Promise<Uint16Array>;
+  update(userLabels: Uint16Array, soft?: Uint8Array): Promise<Uint16Array>;
 }
 
 /**
  * The propagation service (train on the user's labels, predict the rest, smooth over superpoints)
  * behind the Propagator seam. The service codes "unlabelled" as 0, so class index c travels as c + 1.
  */
-export function servicePropagator(prepared: PreparedScan): Propagator {
+export function servicePropagator(prepared: PreparedScan, options: Pick<PropagationInput, 'pointClassifier'> = {}): Propagator {
   const n = prepared.pointCount;
   const user = new Uint16Array(n);
   return {
-    update(userLabels) {
+    update(userLabels, soft) {
       for (let p = 0; p < n; p++) user[p] = userLabels[p] === NO_LABEL ? 0 : userLabels[p]! + 1;
-      const result = propagate({ prepared, userLabels: user, locked: null });
+      const result = propagate({ prepared, userLabels: user, locked: null, soft: soft ?? null, ...options });
       const out = new Uint16Array(n);
-      for (let p = 0; p < n; p++) out[p] = result.classes[p] === 0 ? NO_LABEL : result.classes[p]! - 1;
+      const rev = result.revised;
+      for (let p = 0; p < n; p++) {
+        const c = rev && rev[p] !== 0 ? rev[p]! : result.classes[p]!;
+        out[p] = c === 0 ? NO_LABEL : c - 1;
+      }
       return Promise.resolve(out);
     },
   };
@@ -112,7 +118,12 @@ export class ScanLabelAnnotator implements SemanticAnnotator {
     this.user[point] = cls;
     this.anchorClass.set(point, cls);
     this.clicks.push({ point, cls });
-    if (this.propagator) this.predicted = await this.propagator.update(this.user);
+    if (this.propagator) {
+      // Preview labels are soft (propagation may revise them); clicked points are the user's own word.
+      const soft = new Uint8Array(this.user.length);
+      for (let p = 0; p < soft.length; p++) soft[p] = this.user[p] !== NO_LABEL && !this.anchorClass.has(p) ? 1 : 0;
+      this.predicted = await this.propagator.update(this.user, soft);
+    }
     const t2 = performance.now();
     return { segment: t1 - t0, propagate: t2 - t1, total: t2 - t0, labeled };
   }
@@ -120,7 +131,8 @@ export class ScanLabelAnnotator implements SemanticAnnotator {
   labels(): Uint16Array {
     const out = this.user.slice();
     const pred = this.predicted;
-    if (pred) for (let p = 0; p < out.length; p++) if (out[p] === NO_LABEL) out[p] = pred[p]!;
+    // The propagator's output is NO_LABEL on user labels it keeps and on clicked points.
+    if (pred) for (let p = 0; p < out.length; p++) if (pred[p] !== NO_LABEL) out[p] = pred[p]!;
     return out;
   }
 

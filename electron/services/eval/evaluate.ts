@@ -1,4 +1,5 @@
 import { prepareScan } from '../propagation/prepare';
+import type { PropagationInput } from '../propagation/propagate';
 import type { Scan } from '../scans/model';
 import { ClickEngine } from '../segmentation/clickEngine';
 import { buildClickScene } from '../segmentation/scene/clickScene';
@@ -35,6 +36,8 @@ export interface SemanticEvalOptions {
   overwrite?: 'all' | 'nearer';
   /** Error components of one true class each (default true). */
   groupByTruth?: boolean;
+  /** Propagation's per-point classifier (PropagationInput.pointClassifier); default: propagation's own default. */
+  pointClassifier?: PropagationInput['pointClassifier'];
   onStep?: (annotator: string, step: SemanticStep) => void;
 }
 
@@ -64,7 +67,8 @@ export async function evaluateSemantic(
       const prepared = propagation ? prepareScan(scan) : null;
       if (prepared) log(`propagation prepared: ${prepared.superpoints.count} superpoints, ${Math.round(performance.now() - t)} ms`);
       const engine = new ClickEngine(scene, input.segmenter);
-      return new ScanLabelAnnotator(engine, scan.positions, prepared ? servicePropagator(prepared) : null, {
+      const propagator = prepared ? servicePropagator(prepared, options.pointClassifier === undefined ? {} : { pointClassifier: options.pointClassifier }) : null;
+      return new ScanLabelAnnotator(engine, scan.positions, propagator, {
         negatives: options.negatives,
       });
     },

@@ -3,7 +3,7 @@ import type { Scan } from '../scans/model';
 import type { ForestOptions } from './classifier/extraTrees';
 import { readFeatureCache, writeFeatureCache } from './featureCache';
 import { prepareScan, type PrepareOptions, type PreparedScan } from './prepare';
-import { propagate, type PropagationResult } from './propagate';
+import { propagate, type PropagationInput, type PropagationResult } from './propagate';
 import type { WorkerFailure, WorkerRequest, WorkerResponse, WorkerSuccess } from './protocol';
 import type { SmoothingOptions } from './smoothing';
 import { moduleDir, spawnNamedWorker } from '../workers/workerLauncher';
@@ -15,6 +15,8 @@ export interface EngineOptions {
   worker?: boolean;
   forest?: ForestOptions;
   smoothing?: SmoothingOptions;
+  /** The per-point classifier (PropagationInput.pointClassifier). */
+  pointClassifier?: PropagationInput['pointClassifier'];
 }
 
 /**
@@ -108,8 +110,9 @@ export class PropagationEngine {
 
   private async runOnce(userLabels: Uint16Array, locked: Uint8Array | null): Promise<PropagationResult> {
     if (!this.prepared) throw new Error('propagate before prepare');
-    if (!this.worker) return propagate({ prepared: this.prepared, userLabels, locked, forest: this.options.forest, smoothing: this.options.smoothing });
-    const r = await this.call({ id: 0, type: 'propagate', userLabels, locked, forest: this.options.forest, smoothing: this.options.smoothing });
+    const { forest, smoothing, pointClassifier } = this.options;
+    if (!this.worker) return propagate({ prepared: this.prepared, userLabels, locked, forest, smoothing, pointClassifier });
+    const r = await this.call({ id: 0, type: 'propagate', userLabels, locked, forest, smoothing, pointClassifier });
     if (r.type !== 'propagate') throw new Error('unexpected reply to propagate');
     return r.result;
   }

@@ -2,7 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { PreparedScan } from './prepare';
 
 /**
- * The prepared scan (superpoints, their features and graph, ground) as one binary sidecar file in
+ * The prepared scan (superpoints, their features and graph, ground, quantized point rows) as one binary sidecar file in
  * the project folder, so the expensive once-per-scan job is not redone at every launch.
  *
  * Layout: "SLPROP\0\0", u32 format version, u32 header length, UTF-8 JSON header (point count,
@@ -10,7 +10,7 @@ import type { PreparedScan } from './prepare';
  * typed array, 8-byte aligned. A file from another format version or for different positions is
  * rejected (null), never misread: the caller recomputes.
  */
-export const FEATURE_CACHE_VERSION = 3;
+export const FEATURE_CACHE_VERSION = 4;
 const MAGIC = 'SLPROP\0\0';
 
 type ArrayKind = 'i32' | 'u32' | 'f32' | 'u8';
@@ -25,6 +25,7 @@ interface Header {
   superpointCount: number;
   segmentDim: number;
   segmentNames: string[];
+  pointDim: number;
   sections: Section[];
 }
 
@@ -51,6 +52,7 @@ export function writeFeatureCache(file: string, prepared: PreparedScan, position
     ['affinity', 'f32', prepared.affinity],
     ['ground', 'u8', prepared.ground],
     ['heightAboveGround', 'f32', prepared.heightAboveGround],
+    ['pointRows', 'u8', prepared.pointRows.values],
   ];
   const header: Header = {
     pointCount: prepared.pointCount,
@@ -58,6 +60,7 @@ export function writeFeatureCache(file: string, prepared: PreparedScan, position
     superpointCount: sp.count,
     segmentDim: prepared.segments.dim,
     segmentNames: prepared.segments.names,
+    pointDim: prepared.pointRows.dim,
     sections: arrays.map(([name, kind, a]) => ({ name, kind, length: a.length })),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -131,6 +134,7 @@ export function readFeatureCache(file: string, positions: Float32Array): Prepare
       affinity: take<Float32Array>('affinity'),
       ground: take<Uint8Array>('ground'),
       heightAboveGround: take<Float32Array>('heightAboveGround'),
+      pointRows: { dim: header.pointDim, values: take<Uint8Array>('pointRows') },
     };
   } catch {
     return null;

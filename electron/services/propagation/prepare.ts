@@ -1,5 +1,7 @@
 import type { Scan } from '../scans/model';
 import { computeFeatures, normalizedColor, type FeatureOptions } from './features/pointFeatures';
+import { LOCAL_HEIGHT_NAMES, localHeightColumns } from './features/localHeight';
+import { quantizeRows, type QuantizedRows } from './features/quantizedRows';
 import { edgeAffinity, segmentFeatures, type SegmentFeatures } from './segmentFeatures';
 import { buildSuperpoints, type SuperpointOptions, type Superpoints } from './superpoints';
 
@@ -16,6 +18,8 @@ export interface PreparedScan {
   /** Per point, from the ground filter (the "label ground" tool reads it). */
   ground: Uint8Array;
   heightAboveGround: Float32Array;
+  /** Per-point feature rows, one byte per value, for the per-point classifier (pointClassifier.ts). */
+  pointRows: QuantizedRows;
 }
 
 export interface PrepareOptions {
@@ -36,6 +40,10 @@ export function prepareScan(scan: Pick<Scan, 'positions' | 'pointCount' | 'attri
   options.onProgress?.(0.9, 'segment features');
   const segments = segmentFeatures(scan.positions, points, superpoints);
   const affinity = edgeAffinity(segments, superpoints);
+  // The point classifier also sees each point's height against its plan neighbourhood (1 and 4 cells).
+  const localScales = [1, 4];
+  const local = localHeightColumns(scan.positions, points.cellSize, localScales);
+  const pointRows = quantizeRows(points.values, scan.pointCount, points.dim, points.names, local, LOCAL_HEIGHT_NAMES(localScales));
   options.onProgress?.(1, 'done');
-  return { pointCount: scan.pointCount, superpoints, segments, affinity, ground: points.ground, heightAboveGround: points.heightAboveGround };
+  return { pointCount: scan.pointCount, superpoints, segments, affinity, ground: points.ground, heightAboveGround: points.heightAboveGround, pointRows };
 }

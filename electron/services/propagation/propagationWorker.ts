@@ -23,7 +23,8 @@ port.on('message', (req: WorkerRequest) => {
     } else {
       if (!prepared) throw new Error('propagate before prepare/load');
       const t0 = performance.now();
-      const result = propagate({ prepared, userLabels: req.userLabels, locked: req.locked, forest: req.forest, smoothing: req.smoothing });
+      const { userLabels, locked, forest, smoothing, pointClassifier } = req;
+      const result = propagate({ prepared, userLabels, locked, forest, smoothing, pointClassifier });
       const msg: WorkerResponse = { id: req.id, ok: true, type: 'propagate', result, ms: performance.now() - t0 };
       port.postMessage(msg, [result.classes.buffer as ArrayBuffer, result.confidence.buffer as ArrayBuffer]);
     }

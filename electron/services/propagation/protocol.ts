@@ -1,6 +1,6 @@
 import type { ScanAttribute } from '../scans/model';
 import type { PrepareOptions, PreparedScan } from './prepare';
-import type { PropagationResult } from './propagate';
+import type { PropagationInput, PropagationResult } from './propagate';
 import type { ForestOptions } from './classifier/extraTrees';
 import type { SmoothingOptions } from './smoothing';
 
@@ -8,7 +8,15 @@ import type { SmoothingOptions } from './smoothing';
 export type WorkerRequest =
   | { id: number; type: 'prepare'; positions: Float32Array; pointCount: number; attributes: ScanAttribute[]; options: Omit<PrepareOptions, 'onProgress'> }
   | { id: number; type: 'load'; prepared: PreparedScan }
-  | { id: number; type: 'propagate'; userLabels: Uint16Array; locked: Uint8Array | null; forest?: ForestOptions; smoothing?: SmoothingOptions };
+  | {
+      id: number;
+      type: 'propagate';
+      userLabels: Uint16Array;
+      locked: Uint8Array | null;
+      forest?: ForestOptions;
+      smoothing?: SmoothingOptions;
+      pointClassifier?: PropagationInput['pointClassifier'];
+    };
 
 export type WorkerSuccess =
   | { id: number; ok: true; type: 'prepare'; prepared: PreparedScan }

@@ -49,8 +49,9 @@ describe('point-level height correction of propagation', () => {
   const prepared = prepareScan(scan);
 
   it('finds low vegetation mixed point by point into the ground, which superpoints alone miss', () => {
-    const withHeight = propagate({ prepared, userLabels: user, locked: null, pointHeight: true });
-    const superpointsOnly = propagate({ prepared, userLabels: user, locked: null });
+    // The per-point classifier takes precedence over the height correction: compare without it.
+    const withHeight = propagate({ prepared, userLabels: user, locked: null, pointHeight: true, pointClassifier: false });
+    const superpointsOnly = propagate({ prepared, userLabels: user, locked: null, pointClassifier: false });
     const a = vegIoU(withHeight.classes, user, truth);
     const b = vegIoU(superpointsOnly.classes, user, truth);
     expect(a).toBeGreaterThan(0.8);
@@ -58,7 +59,7 @@ describe('point-level height correction of propagation', () => {
   });
 
   it('stays a meaningful confidence: higher where right than where wrong, never on user labels', () => {
-    const r = propagate({ prepared, userLabels: user, locked: null, pointHeight: true });
+    const r = propagate({ prepared, userLabels: user, locked: null, pointHeight: true, pointClassifier: false });
     let right = 0;
     let rightN = 0;
     let wrong = 0;
