@@ -2,19 +2,21 @@
  * Octree build benchmark: `npm run bench:octree [-- --points N --budget MIB]` (scripts/bench-octree.mjs
  * bundles this file and the octree worker as a build would, so worker start-up is not tsx's).
  *
- * `--modes memory,single` runs only those modes (default: all four). `--cpu-prof DIR` writes a V8 CPU
+ * `--modes memory,single` runs only those modes (default: all five). `--cpu-prof DIR` writes a V8 CPU
  * profile of every thread of each mode's child (main thread and workers) to DIR.
  *
  * Generates the demo scene (default 10M points) into a raw columnar file in a temp folder (never
  * committed), then builds its octree in two fresh child processes so each peak RSS is its own:
- *  - memory: the scan loaded into typed arrays (position, color, intensity, classification), then
- *    buildOctree(scan) — the in-memory fast path;
+ *  - memory: the scan loaded into typed arrays on SharedArrayBuffers (position, color, intensity,
+ *    classification), then buildOctree(scan) — the in-memory fast path: the workers read the
+ *    columns in place, each gathering its slice of the points;
  *  - stream: buildOctree(reader) over the file with a memory budget below the scan's size, so
  *    pass 2 spills to disk — the out-of-core path;
  *  - single: as memory, but indexed on the calling thread (threads: 0): one core's throughput
  *    without our own threads competing for the two cores;
- *  - oneWorker: as memory, with one indexing worker (threads: 1): the gather on the calling thread
- *    overlaps one worker's indexing.
+ *  - oneWorker: as memory, with one worker (threads: 1);
+ *  - plain: as memory, but the columns on ordinary ArrayBuffers, which workers cannot read: the
+ *    passes over the scan run on the calling thread, the workers only index.
  * Prints JSON (the driver also writes it to bench-output/octree.json). The build machine is shared, so CPU time is
  * reported next to wall time: points per CPU-second is the per-core figure that load does not skew.
  */
@@ -88,9 +90,11 @@ function readHeader(fd: number): RawHeader {
   return JSON.parse(head.toString('utf8').replace(/\0+$/, '')) as RawHeader;
 }
 
-function allocate(info: AttributeInfo, n: number) {
+function allocate(info: AttributeInfo, n: number, shared = false) {
   const size = n * info.components;
-  return info.type === 'uint8' ? new Uint8Array(size) : info.type === 'uint16' ? new Uint16Array(size) : new Float32Array(size);
+  const bytes = size * (info.type === 'uint8' ? 1 : info.type === 'uint16' ? 2 : 4);
+  const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  return info.type === 'uint8' ? new Uint8Array(buffer) : info.type === 'uint16' ? new Uint16Array(buffer) : new Float32Array(buffer);
 }
 
 function readColumn(
@@ -104,13 +108,14 @@ function readColumn(
   while (at < bytes.byteLength) at += readSync(fd, bytes, at, bytes.byteLength - at, column.offset + start * column.bytesPerPoint + at);
 }
 
-function loadScan(file: string): Scan {
+/** The scan in memory: columns on SharedArrayBuffers (workers gather in place) unless `shared` is false. */
+function loadScan(file: string, shared: boolean): Scan {
   const fd = openSync(file, 'r');
   const h = readHeader(fd);
-  const positions = new Float32Array(h.pointCount * 3);
+  const positions = allocate({ name: 'position', type: 'float32', components: 3 }, h.pointCount, shared) as Float32Array;
   readColumn(fd, h.columns[0]!, 0, positions);
   const attributes: ScanAttribute[] = h.attributes.map((info, i) => {
-    const values = allocate(info, h.pointCount);
+    const values = allocate(info, h.pointCount, shared);
     readColumn(fd, h.columns[i + 1]!, 0, values);
     return { ...info, values };
   });
@@ -175,11 +180,11 @@ function openRaw(file: string): ScanReader {
   };
 }
 
-const ALL_MODES = ['memory', 'stream', 'single', 'oneWorker'] as const;
+const ALL_MODES = ['memory', 'stream', 'single', 'oneWorker', 'plain'] as const;
 type Mode = (typeof ALL_MODES)[number];
 
 async function child(mode: Mode, file: string, out: string, budgetMiB: number) {
-  const input = mode === 'stream' ? openRaw(file) : loadScan(file);
+  const input = mode === 'stream' ? openRaw(file) : loadScan(file, mode !== 'plain');
   const rssBefore = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

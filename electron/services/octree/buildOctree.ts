@@ -6,7 +6,7 @@ import type { Scan } from '../scans/model';
 import type { PointChunk, ScanReader } from '../scans/formats/types';
 import { CellCounts, countingGridBits, loadOrder, planChunks, type ChunkPlan } from './chunkPlan';
 import { BufferPool } from './bufferPool';
-import { ChunkBuckets, ScanChunks, type ChunkSource } from './chunkSources';
+import { ChunkBuckets, ScanChunks, type ChunkSource, type SliceRunner } from './chunkSources';
 import { HIERARCHY_FILE, NODES_FILE, OCTREE_FORMAT, OCTREE_VERSION, spacingAt, type OctreeCube, type OctreeHierarchy } from './format';
 import { cubeFromBounds, GridKey } from './gridKey';
 import { LodBuilder, type LodParams, type PendingNode } from './lodBuilder';
@@ -14,6 +14,7 @@ import { nodeBlockBytes } from './nodeBlock';
 import { NodeFileWriter } from './nodeFile';
 import { startChunkIndexer, type ChunkIndexer } from './octreeWorkers';
 import { PhasedProgress, type ProgressCallback } from './progress';
+import { runSliceTask, sliceRanges, type ScanColumns, type SliceResult } from './scanSlices';
 import {
   allocRecords,
   colorMax16,
@@ -64,8 +65,9 @@ const INDEXING_BYTES_PER_POINT = 128;
 /** Chunks stay below this whatever the budget: bounds the memory of chunks in flight (~32 MB each). */
 const MAX_CHUNK_POINTS = 1 << 18;
 /**
- * An in-memory scan is gathered into chunks in about this many passes over it (ScanChunks): more
- * passes hold fewer records at once, each pass reads the whole scan's chunk numbers.
+ * An in-memory scan is gathered into chunks about this many groups at a time (ScanChunks): two
+ * groups' records are held at once, so more groups hold fewer records, but a group must be large
+ * enough to keep every thread busy while the next is gathered.
  */
 const GATHER_PASSES = 16;
 /** Scans up to this size are indexed on the calling thread unless `threads` says otherwise. */
@@ -139,7 +141,7 @@ export async function buildOctree(input: Scan | ScanReader, outDir: string, opti
           readChunkPoints: options.readChunkPoints,
           inFlight,
         })
-      : prepareFromScan(input, maxChunkPoints, inFlight, budget);
+      : await prepareFromScan(input, await indexerReady, maxChunkPoints, budget);
     const { plan, source, cube, pointCount } = prepared;
     const params: LodParams = {
       cube,
@@ -154,6 +156,9 @@ export async function buildOctree(input: Scan | ScanReader, outDir: string, opti
     const indexFrom = isReader(input) ? 0.45 : 0.05;
     progress.phase(indexFrom, 0.97, `indexing ${plan.chunks.length} chunk(s), ${indexer.mode}`);
     const roots = await indexChunks(indexer, plan, source, params, writer, progress, signal);
+    // The upper levels run on this thread: the workers' heaps and buffers, and the chunk source's, can go now.
+    source.dispose();
+    await indexer.close();
 
     throwIfAborted(signal);
     progress.phase(0.97, 0.99, 'building the upper levels');
@@ -222,29 +227,43 @@ function replaceDir(tmp: string, outDir: string) {
   rmSync(old, { recursive: true, force: true });
 }
 
-function prepareFromScan(scan: Scan, maxChunkPoints: number, inFlight: number, budget: number): Prepared {
+/**
+ * An in-memory scan: bounds, cell counts, the grouping and the gathering of chunks are passes over
+ * slices of the points (scanSlices.ts). With worker threads and columns on SharedArrayBuffers, each
+ * worker takes a slice; otherwise (columns the workers cannot see: copying them would cost as much
+ * memory as the scan) the passes run on the calling thread.
+ */
+async function prepareFromScan(scan: Scan, indexer: ChunkIndexer, maxChunkPoints: number, budget: number): Promise<Prepared> {
   const n = scan.pointCount;
-  const bounds = boundsOf(scan.positions, n);
+  const sources = pickAttributeSources(scan.attributes);
+  const used = new Set([sources.color?.name, sources.intensity, sources.classification]);
+  const columns: ScanColumns = { positions: scan.positions, attributes: scan.attributes.filter((a) => used.has(a.name)), sources };
+  const onWorkers = indexer.workerThreads > 0 && isShared(columns.positions) && columns.attributes.every((a) => isShared(a.values));
+  const run: SliceRunner = onWorkers ? (task) => indexer.runSlice(task) : async (task) => runSliceTask(task);
+  const ranges = sliceRanges(n, onWorkers ? indexer.workerThreads : 1);
+
+  const parts = (await Promise.all(ranges.map((r) => run({ kind: 'bounds', columns, ...r })))) as Extract<SliceResult, { kind: 'bounds' }>[];
+  const bounds = {
+    min: [0, 1, 2].map((k) => (n === 0 ? 0 : Math.min(...parts.map((p) => p.min[k]!)))) as [number, number, number],
+    max: [0, 1, 2].map((k) => (n === 0 ? 0 : Math.max(...parts.map((p) => p.max[k]!)))) as [number, number, number],
+  };
+  const colorMax = Math.max(0, ...parts.map((p) => p.colorMax));
   const cube = cubeFromBounds(bounds.min, bounds.max);
   const key = new GridKey(cube);
   const cells = new CellCounts(key, countingGridBits(n));
-  cells.addPositions(scan.positions, n);
+  for (const r of ranges) {
+    const part = (await run({ kind: 'cells', columns, ...r, cube, bits: cells.bits })) as Extract<SliceResult, { kind: 'cells' }>;
+    cells.add(part.counts);
+  }
   const plan = planChunks(cells, maxChunkPoints);
-  const sources = pickAttributeSources(scan.attributes);
   // Two groups' records are held at once (one gathered, one indexed); a group is never less than a chunk.
   const groupPoints = Math.max(maxChunkPoints, Math.min(Math.ceil(n / GATHER_PASSES), Math.floor(budget / RECORD_BYTES / 2)));
-  const color = sources.color ? scan.attributes.find((a) => a.name === sources.color!.name) : undefined;
-  return {
-    pointCount: n,
-    cube,
-    key,
-    bounds,
-    plan,
-    colorMax: color ? colorMax16(color) : 0,
-    sources,
-    source: new ScanChunks(scan, plan, key, sources, loadOrder(plan), groupPoints),
-    spills: () => 0,
-  };
+  const source = await ScanChunks.create(columns, plan, cube, loadOrder(plan), groupPoints, ranges, run);
+  return { pointCount: n, cube, key, bounds, plan, colorMax, sources, source, spills: () => 0 };
+}
+
+function isShared(values: { buffer: ArrayBufferLike }): boolean {
+  return values.buffer instanceof SharedArrayBuffer;
 }
 
 interface ReaderContext {
@@ -362,20 +381,6 @@ function inside(min: number[], max: number[], cube: OctreeCube, tolerance: numbe
     if (min[k]! < cube.min[k]! - tolerance || max[k]! > cube.min[k]! + cube.size + tolerance) return false;
   }
   return true;
-}
-
-function boundsOf(positions: Float32Array, n: number) {
-  const min: [number, number, number] = [Infinity, Infinity, Infinity];
-  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < 3; k++) {
-      const v = positions[i * 3 + k]!;
-      if (v < min[k]!) min[k] = v;
-      if (v > max[k]!) max[k] = v;
-    }
-  }
-  if (n === 0) return { min: [0, 0, 0] as [number, number, number], max: [0, 0, 0] as [number, number, number] };
-  return { min, max };
 }
 
 /**

@@ -4,6 +4,7 @@ import { MortonSorter } from './mortonSort';
 import { NodeBlock, nodeBlockBytes } from './nodeBlock';
 import { PoissonSampler } from './poissonSampler';
 import { recordsOver, RECORD_BYTES } from './records';
+import type { SliceResult, SliceTask } from './scanSlices';
 
 /** What crosses the thread boundary for one chunk. Buffers are transferred, not copied. */
 export interface IndexRequest {
@@ -28,7 +29,10 @@ export interface IndexedChunk {
   outputs: ArrayBuffer[];
 }
 
-export type IndexResponse = { id: number; ok: true; result: IndexedChunk } | { id: number; ok: false; message: string };
+/** A chunk to index, or a pass over a slice of an in-memory scan (scanSlices.ts). */
+export type WorkerRequest = IndexRequest | { id: number; slice: SliceTask };
+
+export type WorkerResponse = { id: number; ok: true; result: IndexedChunk | SliceResult } | { id: number; ok: false; message: string };
 
 /**
  * Per-thread state kept between chunks: the sampler's grid, the sort's buffers and the point lists' arena are reused

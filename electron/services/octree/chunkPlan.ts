@@ -23,6 +23,12 @@ export class CellCounts {
     for (let i = 0; i < count; i++) counts[grid.cell(positions[i * 3]!, positions[i * 3 + 1]!, positions[i * 3 + 2]!)]!++;
   }
 
+  /** Adds the counts of another CellCounts (of the same grid) over other points. */
+  add(counts: Uint32Array): void {
+    const own = this.counts;
+    for (let i = 0; i < own.length; i++) own[i]! += counts[i]!;
+  }
+
   addRecords(records: Records): void {
     const { grid, counts } = this;
     const f32 = records.f32;
@@ -45,16 +51,18 @@ export interface Chunk {
 
 export interface ChunkPlan {
   chunks: Chunk[];
-  /** Chunk number per grid cell (-1 for empty cells). */
+  /** Chunk number per grid cell (-1 for empty cells); on a SharedArrayBuffer, which workers read in place. */
   cellChunk: Int32Array;
   bits: number;
 }
 
 export function planChunks(cells: CellCounts, maxChunkPoints: number): ChunkPlan {
   const { bits, counts } = cells;
-  // pyramid[l] holds the counts of the 8^l nodes at level l, x fastest.
-  const pyramid: Float64Array[] = new Array(bits + 1);
-  pyramid[bits] = Float64Array.from(counts);
+  // pyramid[l] holds the counts of the 8^l nodes at level l, x fastest; the finest level is the
+  // counts themselves (a copy would be 8 bytes a cell, 16 MB at 128^3). A node holds at most
+  // 2^32 - 1 points (the index is uint32), so only coarser levels may need doubles.
+  const pyramid: (Float64Array | Uint32Array)[] = new Array(bits + 1);
+  pyramid[bits] = counts;
   for (let l = bits - 1; l >= 0; l--) {
     const finer = pyramid[l + 1]!;
     const side = 2 ** l;
@@ -67,7 +75,7 @@ export function planChunks(cells: CellCounts, maxChunkPoints: number): ChunkPlan
     pyramid[l] = level;
   }
   const chunks: Chunk[] = [];
-  const cellChunk = new Int32Array(counts.length).fill(-1);
+  const cellChunk = new Int32Array(new SharedArrayBuffer(counts.length * 4)).fill(-1);
   const fineSide = 2 ** bits;
   const visit = (level: number, x: number, y: number, z: number, name: string) => {
     const side = 2 ** level;

@@ -1,21 +1,11 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Scan } from '../scans/model';
 import type { ChunkPlan } from './chunkPlan';
+import type { OctreeCube } from './format';
 import type { CellGrid, GridKey } from './gridKey';
 import { BufferPool } from './bufferPool';
-import {
-  allocRecords,
-  copyRecord,
-  exactColumns,
-  fillRecords,
-  RECORD_BYTES,
-  RECORD_WORDS,
-  recordsOver,
-  scatterExact,
-  type AttributeSources,
-  type Records,
-} from './records';
+import { allocRecords, copyRecord, RECORD_BYTES, RECORD_WORDS, recordsOver, type Records } from './records';
+import { BLOCK_POINTS, type ChunkGrid, type GroupIndex, type ScanColumns, type SliceResult, type SliceTask } from './scanSlices';
 
 /** Hands out the records of one chunk at a time, each in its own buffer (so it can be transferred to a worker). */
 export interface ChunkSource {
@@ -174,62 +164,106 @@ function writeAll(fd: number, bytes: Uint8Array) {
   while (at < bytes.byteLength) at += writeSync(fd, bytes, at, bytes.byteLength - at);
 }
 
+/** Runs a pass over a slice of an in-memory scan: on a worker (shared columns) or on the calling thread. */
+export type SliceRunner = (task: SliceTask) => Promise<SliceResult>;
+
+interface GroupSlot {
+  buffer: SharedArrayBuffer | null;
+  pending: number;
+  free: (() => void) | null;
+}
+
 /**
- * Chunks of a scan already in memory. Each point's chunk number is kept (1 byte a point up to 256
- * chunks, 2 up to 65,536); chunks are gathered a group at a time, in load order, by one forward pass
- * over the scan that writes every chunk of the group (scatterExact). Gathering chunk by chunk read
- * each point's columns out of order (on a scan in random spatial order, a cache miss per column per
- * point) on the main thread, the build's serial part; a pass per group reads the columns in order.
+ * Chunks of a scan already in memory, gathered a group of chunks at a time in load order. The
+ * grouping pass (scanSlices.ts) sorts every block of points by group once; gathering a group then
+ * visits only its points. Both passes, like the bounds and cell counts before them, run slice by
+ * slice on the workers when the scan's columns are shared, so the calling thread only coordinates.
+ * Each chunk's records are in ascending point order: its points of slice 0, then of slice 1, ...
  *
  * A group's records go to one of two SharedArrayBuffers, each chunk a slice the worker indexes in
  * place: the next group is gathered into the other buffer while the workers finish this one, and
- * nothing is allocated per chunk (per-chunk buffers waited for a collection to be freed).
+ * nothing is allocated per chunk. The group index and the buffers are dropped once the last group
+ * is gathered and indexed.
  */
 export class ScanChunks implements ChunkSource {
-  private readonly chunkOf: Uint8Array | Uint16Array | Uint32Array;
-  private readonly groups: number[][];
-  private readonly groupOfChunk: Int32Array;
   private readonly ready = new Map<number, Records>();
-  private readonly slotOf: Int32Array;
-  private readonly slots: { buffer: SharedArrayBuffer; pending: number; free: (() => void) | null }[] = [];
+  private readonly slots: GroupSlot[] = [];
   private nextGroup = 0;
 
-  constructor(
-    private readonly scan: Scan,
+  private constructor(
     private readonly plan: ChunkPlan,
-    key: GridKey,
-    private readonly sources: AttributeSources,
+    private readonly columns: ScanColumns,
+    private readonly grid: ChunkGrid,
+    private readonly ranges: { from: number; to: number }[],
+    private readonly run: SliceRunner,
+    private readonly groups: Int32Array[],
+    private readonly groupOfChunk: Int32Array,
+    private index: GroupIndex | null,
+    /** Per chunk and slice (chunk-major): where the slice's records of the chunk start in its group buffer. */
+    private readonly sliceAt: Int32Array,
+    largestGroupPoints: number,
+  ) {
+    for (let k = 0; k < Math.min(2, groups.length); k++)
+      this.slots.push({ buffer: new SharedArrayBuffer(largestGroupPoints * RECORD_BYTES), pending: 0, free: null });
+  }
+
+  /** Plans the groups (at most `groupPoints` points each, a chunk at least) and runs the grouping pass. */
+  static async create(
+    columns: ScanColumns,
+    plan: ChunkPlan,
+    cube: OctreeCube,
     order: readonly number[],
     groupPoints: number,
-  ) {
-    const { chunks, cellChunk } = plan;
-    const n = scan.pointCount;
-    this.chunkOf = chunks.length <= 256 ? new Uint8Array(n) : chunks.length <= 65_536 ? new Uint16Array(n) : new Uint32Array(n);
-    const grid = key.cells(plan.bits);
-    const p = scan.positions;
-    const chunkOf = this.chunkOf;
-    for (let i = 0; i < n; i++) chunkOf[i] = cellChunk[grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!)]!;
-    this.groups = [];
-    this.groupOfChunk = new Int32Array(chunks.length);
+    ranges: { from: number; to: number }[],
+    run: SliceRunner,
+  ): Promise<ScanChunks> {
+    const { chunks } = plan;
+    const groups: number[][] = [];
+    const groupOfChunk = new Int32Array(shared(chunks.length * 4));
     let group: number[] = [];
     let points = 0;
     let largest = 0;
     for (const c of order) {
       const size = chunks[c]!.pointCount;
       if (group.length > 0 && points + size > groupPoints) {
-        this.groups.push(group);
+        groups.push(group);
         group = [];
         points = 0;
       }
       group.push(c);
       points += size;
       largest = Math.max(largest, points);
-      this.groupOfChunk[c] = this.groups.length;
+      groupOfChunk[c] = groups.length;
     }
-    if (group.length > 0) this.groups.push(group);
-    this.slotOf = new Int32Array(chunks.length).fill(-1);
-    for (let k = 0; k < Math.min(2, this.groups.length); k++)
-      this.slots.push({ buffer: new SharedArrayBuffer(largest * RECORD_BYTES), pending: 0, free: null });
+    if (group.length > 0) groups.push(group);
+    const n = columns.positions.length / 3;
+    const blocks = Math.ceil(n / BLOCK_POINTS);
+    const index: GroupIndex = {
+      groups: groups.length,
+      order: new Uint8Array(shared(n)),
+      starts: new Uint16Array(shared(blocks * (groups.length + 1) * 2)),
+    };
+    const grid: ChunkGrid = { cube, bits: plan.bits, cellChunk: plan.cellChunk };
+    const counts = await Promise.all(
+      ranges.map(async (r) => {
+        const result = await run({ kind: 'group', columns, ...r, grid, groupOfChunk, chunkCount: chunks.length, index });
+        return (result as Extract<SliceResult, { kind: 'group' }>).chunkCounts;
+      }),
+    );
+    // Chunk c's records in its group buffer: after the chunks before it in the group, slice by slice.
+    const sliceAt = new Int32Array(chunks.length * ranges.length);
+    for (const g of groups) {
+      let at = 0;
+      for (const c of g) {
+        for (let k = 0; k < ranges.length; k++) {
+          sliceAt[c * ranges.length + k] = at;
+          at += counts[k]![c]!;
+        }
+        const got = at - sliceAt[c * ranges.length]!;
+        if (got !== chunks[c]!.pointCount) throw new Error(`octree chunk ${c}: expected ${chunks[c]!.pointCount} points, got ${got}`);
+      }
+    }
+    return new ScanChunks(plan, columns, grid, ranges, run, groups.map((g) => Int32Array.from(g)), groupOfChunk, index, sliceAt, largest);
   }
 
   async load(chunk: number): Promise<Records> {
@@ -240,46 +274,43 @@ export class ScanChunks implements ChunkSource {
       const slot = this.slots[g % 2]!;
       // The buffer's previous group may still be indexed: wait for its last chunk.
       if (slot.pending > 0) await new Promise<void>((resolve) => (slot.free = resolve));
-      this.gather(this.groups[g]!, slot);
+      await this.gather(g, slot);
       records = this.ready.get(chunk);
     }
     this.ready.delete(chunk);
     return records;
   }
 
-  private gather(group: number[], slot: (typeof this.slots)[number]): void {
-    const { chunks } = this.plan;
-    const { slotOf, chunkOf, scan } = this;
-    let at = 0;
-    const outs = group.map((c) => {
-      const out = recordsOver(slot.buffer, chunks[c]!.pointCount, at);
-      at += out.bytes.byteLength;
-      return out;
-    });
-    group.forEach((c, k) => (slotOf[c] = k));
-    const cursors = new Int32Array(group.length);
-    const exact = exactColumns(scan.positions, scan.attributes, this.sources);
-    if (exact) scatterExact(exact, 0, chunkOf, slotOf, outs, cursors);
-    else {
-      // Attributes that need rounding: list the group's points, then gather each chunk.
-      const lists = group.map((c) => new Uint32Array(chunks[c]!.pointCount));
-      for (let s = 0; s < chunkOf.length; s++) {
-        const k = slotOf[chunkOf[s]!]!;
-        if (k >= 0) lists[k]![cursors[k]!++] = s;
-      }
-      lists.forEach((order, k) => fillRecords(outs[k]!, 0, scan.positions, scan.attributes, this.sources, 0, { order }));
+  private async gather(g: number, slot: GroupSlot): Promise<void> {
+    const { columns, grid, ranges, sliceAt } = this;
+    const index = this.index!;
+    const buffer = slot.buffer!;
+    const chunks = this.groups[g]!;
+    const S = ranges.length;
+    const written = await Promise.all(
+      ranges.map(async (r, k) => {
+        const at = chunks.map((c) => sliceAt[c * S + k]!);
+        const result = await this.run({ kind: 'gather', columns, ...r, grid, index, group: g, chunks, at, buffer });
+        return (result as Extract<SliceResult, { kind: 'gather' }>).written;
+      }),
+    );
+    let total = 0;
+    for (const c of chunks) {
+      const start = sliceAt[c * S]!;
+      const records = recordsOver(buffer, this.plan.chunks[c]!.pointCount, start * RECORD_BYTES);
+      total += records.count;
+      this.ready.set(c, records);
     }
-    group.forEach((c, k) => {
-      slotOf[c] = -1;
-      if (cursors[k] !== chunks[c]!.pointCount) throw new Error(`octree chunk ${c}: expected ${chunks[c]!.pointCount} points, got ${cursors[k]}`);
-      this.ready.set(c, outs[k]!);
-    });
-    slot.pending = group.length;
+    if (written.reduce((a, b) => a + b, 0) !== total) throw new Error(`octree group ${g}: gathered ${written.join('+')} of ${total} points`);
+    slot.pending = chunks.length;
+    if (this.nextGroup >= this.groups.length) this.index = null; // the last group: the index is not read again
   }
 
   recycle(_buffer: ArrayBufferLike, chunk: number): void {
     const slot = this.slots[this.groupOfChunk[chunk]! % 2]!;
-    if (--slot.pending === 0 && slot.free) {
+    if (--slot.pending > 0) return;
+    if (this.nextGroup >= this.groups.length) slot.buffer = null; // no group left to gather into it
+    if (slot.free) {
       const free = slot.free;
       slot.free = null;
       free();
@@ -288,5 +319,11 @@ export class ScanChunks implements ChunkSource {
 
   dispose(): void {
     this.ready.clear();
+    this.index = null;
+    for (const slot of this.slots) slot.buffer = null;
   }
+}
+
+function shared(bytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(bytes);
 }

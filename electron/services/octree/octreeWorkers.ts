@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { indexChunk, IndexingContext, type IndexedChunk, type IndexRequest, type IndexResponse } from './chunkIndexing';
+import { indexChunk, IndexingContext, type IndexedChunk, type IndexRequest, type WorkerRequest, type WorkerResponse } from './chunkIndexing';
+import { runSliceTask, type SliceResult, type SliceTask } from './scanSlices';
 
 /**
  * Runs chunk indexing on worker threads, one per core.
@@ -18,9 +19,16 @@ import { indexChunk, IndexingContext, type IndexedChunk, type IndexRequest, type
  */
 export interface ChunkIndexer {
   readonly parallelism: number;
+  /** Worker threads (0: everything runs on the calling thread). */
+  readonly workerThreads: number;
   /** Shown in the job message: 'N worker threads' or 'in-thread (why)'. */
   readonly mode: string;
   index(request: Omit<IndexRequest, 'id'>): Promise<IndexedChunk>;
+  /**
+   * A pass over a slice of an in-memory scan whose columns are on SharedArrayBuffers. Queued ahead
+   * of the chunks waiting to be indexed: those wait for what the pass produces.
+   */
+  runSlice(task: SliceTask): Promise<SliceResult>;
   close(): Promise<void>;
 }
 
@@ -97,13 +105,15 @@ export async function startChunkIndexer(threads: number): Promise<ChunkIndexer> 
 }
 
 interface Task {
-  request: IndexRequest;
-  resolve: (r: IndexedChunk) => void;
+  request: WorkerRequest;
+  transfer: ArrayBuffer[];
+  resolve: (r: IndexedChunk | SliceResult) => void;
   reject: (e: Error) => void;
 }
 
 class WorkerIndexer implements ChunkIndexer {
   readonly parallelism: number;
+  readonly workerThreads: number;
   readonly mode: string;
   private readonly idle: Worker[];
   private readonly queue: Task[] = [];
@@ -112,18 +122,31 @@ class WorkerIndexer implements ChunkIndexer {
 
   constructor(private readonly workers: Worker[]) {
     this.parallelism = workers.length;
+    this.workerThreads = workers.length;
     this.mode = `${workers.length} worker thread${workers.length === 1 ? '' : 's'}`;
     this.idle = [...workers];
     for (const w of workers) {
-      w.on('message', (m: IndexResponse) => this.settle(w, m.ok ? null : new Error(`octree worker: ${m.message}`), m.ok ? m.result : null));
+      w.on('message', (m: WorkerResponse) => this.settle(w, m.ok ? null : new Error(`octree worker: ${m.message}`), m.ok ? m.result : null));
       w.on('error', (e) => this.settle(w, e, null));
       w.on('exit', (code) => this.settle(w, new Error(`octree worker exited with code ${code}`), null));
     }
   }
 
   index(request: Omit<IndexRequest, 'id'>): Promise<IndexedChunk> {
+    const { buffer, output } = request;
+    const transfer = buffer instanceof ArrayBuffer ? [buffer, output] : [output];
     return new Promise((resolve, reject) => {
-      this.queue.push({ request: { ...request, id: this.nextId++ }, resolve, reject });
+      this.queue.push({ request: { ...request, id: this.nextId++ }, transfer, resolve: resolve as Task['resolve'], reject });
+      this.pump();
+    });
+  }
+
+  runSlice(slice: SliceTask): Promise<SliceResult> {
+    return new Promise((resolve, reject) => {
+      // Ahead of the chunks already queued (after other slices, in the order asked).
+      let at = 0;
+      while (at < this.queue.length && 'slice' in this.queue[at]!.request) at++;
+      this.queue.splice(at, 0, { request: { id: this.nextId++, slice }, transfer: [], resolve: resolve as Task['resolve'], reject });
       this.pump();
     });
   }
@@ -133,12 +156,11 @@ class WorkerIndexer implements ChunkIndexer {
       const worker = this.idle.pop()!;
       const task = this.queue.shift()!;
       this.running.set(worker, task);
-      const { buffer, output } = task.request;
-      worker.postMessage(task.request, buffer instanceof ArrayBuffer ? [buffer, output] : [output]);
+      worker.postMessage(task.request, task.transfer);
     }
   }
 
-  private settle(worker: Worker, error: Error | null, result: IndexedChunk | null) {
+  private settle(worker: Worker, error: Error | null, result: IndexedChunk | SliceResult | null) {
     const task = this.running.get(worker);
     if (!task) return;
     this.running.delete(worker);
@@ -159,9 +181,13 @@ function inThread(reason: string): ChunkIndexer {
   let nextId = 1;
   return {
     parallelism: 1,
+    workerThreads: 0,
     mode: `in-thread (${reason})`,
     async index(request) {
       return indexChunk({ ...request, id: nextId++ }, context);
+    },
+    async runSlice(task) {
+      return runSliceTask(task);
     },
     async close() {},
   };

@@ -188,50 +188,29 @@ function fillExact(out: Records, at: number, c: ExactColumns, firstIndex: number
   }
 }
 
-/**
- * One forward pass over the whole scan that writes the records of several chunks at once: point s
- * goes to `outs[slot]` where slot = slotOf[chunkOf[s]] (-1: not in this group). Each chunk's
- * records stay in ascending point order. On a scan in random spatial order this reads each cache
- * line of the columns once per pass instead of once per point, as gathering chunk by chunk does.
- */
-export function scatterExact(
-  c: ExactColumns,
-  firstIndex: number,
-  chunkOf: Uint8Array | Uint16Array | Uint32Array,
-  slotOf: Int32Array,
-  outs: Records[],
-  cursors: Int32Array,
-): void {
-  const { positions, intensity, classification, color, colorFactor, hasIntensity, hasClassification, hasColor } = c;
-  const f32s = outs.map((o) => o.f32);
-  const u32s = outs.map((o) => o.u32);
-  const u16s = outs.map((o) => o.u16);
-  for (let s = 0, n = chunkOf.length; s < n; s++) {
-    const slot = slotOf[chunkOf[s]!]!;
-    if (slot < 0) continue;
-    const f32 = f32s[slot]!;
-    const u32 = u32s[slot]!;
-    const u16 = u16s[slot]!;
-    const w = cursors[slot]!++ * RECORD_WORDS;
-    const p = s * 3;
-    const h = w * 2;
-    f32[w] = positions[p]!;
-    f32[w + 1] = positions[p + 1]!;
-    f32[w + 2] = positions[p + 2]!;
-    u32[w + 3] = firstIndex + s;
-    u16[h + H_INTENSITY] = hasIntensity ? intensity[s]! : 0;
-    u16[h + H_CLASS] = hasClassification ? classification[s]! : 0;
-    if (hasColor) {
-      u16[h + H_RED] = color[p]! * colorFactor;
-      u16[h + H_RED + 1] = color[p + 1]! * colorFactor;
-      u16[h + H_RED + 2] = color[p + 2]! * colorFactor;
-    } else {
-      u16[h + H_RED] = 0;
-      u16[h + H_RED + 1] = 0;
-      u16[h + H_RED + 2] = 0;
-    }
-    u16[h + H_RED + 3] = 0;
+/** Writes source point `s` of integer columns as record `r` of `out` (the gather of scanSlices.ts, one point at a time). */
+export function writeExactRecord(out: Records, r: number, c: ExactColumns, s: number): void {
+  const { f32, u32, u16 } = out;
+  const w = r * RECORD_WORDS;
+  const p = s * 3;
+  const h = w * 2;
+  f32[w] = c.positions[p]!;
+  f32[w + 1] = c.positions[p + 1]!;
+  f32[w + 2] = c.positions[p + 2]!;
+  u32[w + 3] = s;
+  u16[h + H_INTENSITY] = c.hasIntensity ? c.intensity[s]! : 0;
+  u16[h + H_CLASS] = c.hasClassification ? c.classification[s]! : 0;
+  if (c.hasColor) {
+    const f = c.colorFactor;
+    u16[h + H_RED] = c.color[p]! * f;
+    u16[h + H_RED + 1] = c.color[p + 1]! * f;
+    u16[h + H_RED + 2] = c.color[p + 2]! * f;
+  } else {
+    u16[h + H_RED] = 0;
+    u16[h + H_RED + 1] = 0;
+    u16[h + H_RED + 2] = 0;
   }
+  u16[h + H_RED + 3] = 0;
 }
 
 /** Any attribute types (float colour, float or 32-bit scalars, colour with more than 3 components). */
@@ -297,12 +276,12 @@ function clamp16(v: number): number {
 }
 
 /** Largest colour component after the 16-bit conversion of fillRecords (decides whether 16-bit colour is really 8-bit). */
-export function colorMax16(color: ScanAttribute): number {
+export function colorMax16(color: ScanAttribute, fromPoint = 0, toPoint = color.values.length / color.components): number {
   const values = color.values;
   const float = values instanceof Float32Array || values instanceof Float64Array;
   const factor = values instanceof Uint8Array ? 257 : float ? 65535 : 1;
   let max = 0;
-  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  for (let i = fromPoint * color.components, end = toPoint * color.components; i < end; i++) if (values[i]! > max) max = values[i]!;
   return clamp16(Math.round(max * factor));
 }
 

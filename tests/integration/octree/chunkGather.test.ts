@@ -3,6 +3,7 @@ import { CellCounts, loadOrder, planChunks } from '../../../electron/services/oc
 import { ScanChunks } from '../../../electron/services/octree/chunkSources';
 import { cubeFromBounds, GridKey } from '../../../electron/services/octree/gridKey';
 import { NodeBlock } from '../../../electron/services/octree/nodeBlock';
+import { runSliceTask, sliceRanges } from '../../../electron/services/octree/scanSlices';
 import { encodeNode } from '../../../electron/services/octree/nodeEncoder';
 import { allocRecords, fillRecords, nodeAttributesFor, pickAttributeSources } from '../../../electron/services/octree/records';
 import type { Scan, ScanAttribute } from '../../../electron/services/scans/model';
@@ -40,7 +41,7 @@ const floatColumns = (n: number, next: () => number): ScanAttribute[] => [
   { name: 'intensity', type: 'float32', components: 1, values: Float32Array.from({ length: n }, () => next() * 1000) },
 ];
 
-describe('ScanChunks: grouped gather of an in-memory scan', () => {
+describe('ScanChunks: grouped gather of an in-memory scan, slice by slice', () => {
   for (const [label, columns] of [
     ['integer attributes (one pass per group)', integerColumns],
     ['float attributes (rounded)', floatColumns],
@@ -61,14 +62,24 @@ describe('ScanChunks: grouped gather of an in-memory scan', () => {
       for (let i = 0; i < n; i++) {
         lists[plan.cellChunk[grid.cell(scan.positions[i * 3]!, scan.positions[i * 3 + 1]!, scan.positions[i * 3 + 2]!)]!]!.push(i);
       }
-      for (const groupPoints of [1, 7_000, n]) {
-        const source = new ScanChunks(scan, plan, key, sources, loadOrder(plan), groupPoints);
+      const scanColumns = { positions: scan.positions, attributes: scan.attributes, sources };
+      // One slice (the calling thread) or several (workers; run here in turn): the same records.
+      for (const [groupPoints, slices] of [
+        [1, 1],
+        [7_000, 1],
+        [n, 1],
+        [7_000, 3],
+        [1, 4],
+      ] as const) {
+        const source = await ScanChunks.create(scanColumns, plan, cube, loadOrder(plan), groupPoints, sliceRanges(n, slices), async (task) =>
+          runSliceTask(task),
+        );
         for (const c of loadOrder(plan)) {
           const records = await source.load(c);
           const expected = allocRecords(lists[c]!.length);
           fillRecords(expected, 0, scan.positions, scan.attributes, sources, 0, { order: Uint32Array.from(lists[c]!) });
           expect(records.count).toBe(expected.count);
-          expect(Buffer.from(records.bytes).equals(Buffer.from(expected.bytes)), `chunk ${c}, groups of ${groupPoints}`).toBe(true);
+          expect(Buffer.from(records.bytes).equals(Buffer.from(expected.bytes)), `chunk ${c}, groups of ${groupPoints}, ${slices} slices`).toBe(true);
           source.recycle(records.bytes.buffer, c); // indexed: frees the group's buffer for the group after next
         }
         source.dispose();
