@@ -2,18 +2,22 @@
  * Ground filter quality on real scans: IoU of the filter's ground mask against the file's own ground
  * class (ASPRS class 2) for every LAS/LAZ in ../shared/data that has class 2 points, and against the
  * derived ground flags of the ISPRS filter-test samples. Prints a table and writes
- * bench-output/ground.json. Run: npx tsx scripts/bench-ground.ts [--only substring]
+ * bench-output/ground.json. Run: npx tsx scripts/bench-ground.ts [--only substring] [--all-returns]
+ * Scans with return numbers are filtered on their last returns (geometry/groundCandidates.ts).
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { groundFilter } from '../electron/services/geometry/ground';
+import { groundCandidates } from '../electron/services/geometry/groundCandidates';
 import { attribute } from '../electron/services/scans/model';
 import { readScan } from '../electron/services/scans/read';
 import { gtValuesFromU8File } from '../electron/services/eval/truth';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = path.resolve(repoRoot, '../shared/data');
+/** --all-returns: every point may be ground (the filter before it read return numbers), for comparison. */
+const allReturns = process.argv.includes('--all-returns');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
 function walk(dir: string): string[] {
@@ -58,10 +62,11 @@ for (const file of files) {
     truth = (p) => cls[p] === 2;
   }
   const t0 = process.cpuUsage();
-  const r = groundFilter(scan.positions);
+  const candidates = allReturns ? null : groundCandidates(scan);
+  const r = groundFilter(scan.positions, { candidates });
   const cpu = process.cpuUsage(t0);
   const q = iou(r.ground, truth);
-  const row = { file: rel, points: scan.pointCount, ...q, cell: r.cell, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+  const row = { file: rel, points: scan.pointCount, ...q, lastReturnsOnly: candidates !== null, cell: r.cell, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   rows.push(row);
   console.log(`${rel.padEnd(52)} ${String(scan.pointCount).padStart(8)}  IoU ${q.iou.toFixed(3)}  P ${q.precision.toFixed(3)}  R ${q.recall.toFixed(3)}  cell ${r.cell.toFixed(2)}  ${row.cpuMs} ms`);
 }

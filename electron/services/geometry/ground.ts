@@ -28,6 +28,14 @@ export interface GroundOptions {
   tolerance?: number;
   /** Share of the terrain's rise over one cell added to the tolerance. Default 0.5. */
   riseShare?: number;
+  /**
+   * Points that may be ground (1), from groundCandidates.ts: the last return of each pulse. A pulse
+   * that returned again further on went through what it hit first, so earlier returns are never
+   * the ground (PDAL's SMRF reads last and single returns only, too). The terrain is fitted to
+   * them alone and only they are classified ground; every point still gets its height above it.
+   * Without it (no return numbers), every point may be ground.
+   */
+  candidates?: Uint8Array | null;
 }
 
 export interface GroundResult {
@@ -60,6 +68,23 @@ function windowRadii(maxW: number): number[] {
 }
 
 export function groundFilter(positions: Float32Array, options: GroundOptions = {}): GroundResult {
+  const candidates = options.candidates;
+  if (!candidates) return filterAll(positions, options);
+  if (candidates.length * 3 !== positions.length) throw new RangeError(`ground candidates: ${candidates.length} flags for ${positions.length / 3} points`);
+  let k = 0;
+  for (let p = 0; p < candidates.length; p++) k += candidates[p] ? 1 : 0;
+  // All may be ground, or too few returns are last ones to fit a terrain to.
+  if (k === candidates.length || k < 16) return filterAll(positions, options);
+  const sub = new Float32Array(3 * k);
+  for (let p = 0, q = 0; p < candidates.length; p++) if (candidates[p]) sub.set(positions.subarray(3 * p, 3 * p + 3), 3 * q++);
+  const fit = filterAll(sub, options);
+  // Every point against the candidates' terrain; only candidates may be ground.
+  const { ground, heightAboveGround } = classify(positions, fit, riseOverCell(fit.terrain, fit.nx, fit.ny), options);
+  for (let p = 0; p < candidates.length; p++) if (!candidates[p]) ground[p] = 0;
+  return { ...fit, ground, heightAboveGround };
+}
+
+function filterAll(positions: Float32Array, options: GroundOptions): GroundResult {
   const n = positions.length / 3;
   let { x0, y0, x1, y1 } = planExtent(positions);
   if (n === 0) {
@@ -94,6 +119,16 @@ export function groundFilter(positions: Float32Array, options: GroundOptions = {
   fillHoles(terrain, nx, ny);
   const rise = riseOverCell(terrain, nx, ny);
 
+  const frame = { terrain, nx, ny, x0, y0, cell };
+  return { ...frame, ...classify(positions, frame, rise, options) };
+}
+
+type TerrainFrame = Pick<GroundResult, 'terrain' | 'nx' | 'ny' | 'x0' | 'y0' | 'cell'>;
+
+/** Height above the terrain per point, and ground where it is within tolerance of it. */
+function classify(positions: Float32Array, f: TerrainFrame, rise: Float32Array, options: GroundOptions): Pick<GroundResult, 'ground' | 'heightAboveGround'> {
+  const { terrain, nx, ny, x0, y0, cell } = f;
+  const n = positions.length / 3;
   const tolerance = options.tolerance ?? 0.35;
   const riseShare = options.riseShare ?? 0.5;
   const ground = new Uint8Array(n);
@@ -105,10 +140,12 @@ export function groundFilter(positions: Float32Array, options: GroundOptions = {
     const d = positions[p * 3 + 2]! - t;
     hag[p] = d;
     // The terrain holds each cell's lowest point: on a slope the cell's other ground points stand
-    // up to its rise over one cell above it.
-    ground[p] = d <= tolerance + riseShare * rise[Math.min(ny - 1, Math.floor(gy)) * nx + Math.min(nx - 1, Math.floor(gx))]! ? 1 : 0;
+    // up to its rise over one cell above it (cells outside the raster take its nearest edge).
+    const ci = Math.min(nx - 1, Math.max(0, Math.floor(gx)));
+    const cj = Math.min(ny - 1, Math.max(0, Math.floor(gy)));
+    ground[p] = d <= tolerance + riseShare * rise[cj * nx + ci]! ? 1 : 0;
   }
-  return { ground, heightAboveGround: hag, terrain, nx, ny, x0, y0, cell };
+  return { ground, heightAboveGround: hag };
 }
 
 const POINTS_PER_CELL = 4;

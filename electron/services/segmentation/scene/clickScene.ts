@@ -1,3 +1,5 @@
+import { groundCandidates } from '../../geometry/groundCandidates';
+import { scanShowsGround } from '../../geometry/groundPresence';
 import { attribute, type Scan, type ScanTexture } from '../../scans/model';
 import { faceNormal } from '../render/rasterize';
 import { SceneGeometry, type SceneGeometryOptions } from './sceneGeometry';
@@ -37,7 +39,11 @@ export function buildClickScene(scan: Scan, options: SceneGeometryOptions = {}):
     // Face centroids are sparse (one per triangle): small cells keep neighbourhoods local.
     return { kind: 'mesh', scanId: scan.id, geometry: new SceneGeometry(centroids, faceColors, { normals, ...options }), mesh, elementCount: faces };
   }
-  return { kind: 'points', scanId: scan.id, geometry: new SceneGeometry(scan.positions, pointColors(scan), options), elementCount: scan.pointCount };
+  // No terrain for a scan whose classification says it holds no ground; else one fitted to the last
+  // returns where the scan records returns (see GroundOptions.candidates).
+  const ground =
+    options.ground === false || (options.ground === undefined && !scanShowsGround(scan)) ? false : { ...options.ground, candidates: options.ground?.candidates ?? groundCandidates(scan) };
+  return { kind: 'points', scanId: scan.id, geometry: new SceneGeometry(scan.positions, pointColors(scan), { ...options, ground }), elementCount: scan.pointCount };
 }
 
 /**
