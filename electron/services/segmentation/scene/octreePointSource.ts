@@ -2,6 +2,7 @@ import type { Vec3 } from '../../../../common/geometry/camera';
 import { nodeCube } from '../../octree/format';
 import type { OctreeNodeData, OctreeStore } from '../../octree/octreeStore';
 import { groundFilter, terrainAt } from '../../geometry/ground';
+import { scanShowsGround } from '../../geometry/groundPresence';
 import type { PointChunk, PointSource } from './pointSource';
 
 export interface OctreePointSourceOptions {
@@ -209,13 +210,21 @@ async function fitTerrain(store: OctreeStore, sample: number): Promise<TerrainMo
   const { level, total } = levelWithin(store, sample);
   if (total < 16) return null;
   const positions = new Float32Array(total * 3);
+  const classes = new Uint16Array(total);
+  let withClasses = true;
   let at = 0;
   for (const n of nodes) {
     if (n.level > level || n.pointCount === 0) continue;
     const data = await store.readNode(n.name);
     positions.set(data.position, at);
+    if (data.classification) classes.set(data.classification, at / 3);
+    else withClasses = false;
     at += data.position.length;
   }
+  // As for scans in memory (clickScene.ts): no terrain when the classification says there is no
+  // ground. Octree nodes hold no return numbers, so every point may be ground here.
+  const attributes = withClasses ? [{ name: 'classification', type: 'uint16' as const, components: 1, values: classes }] : [];
+  if (!scanShowsGround({ pointCount: total, attributes })) return null;
   const g = groundFilter(positions);
   return { terrain: g.terrain, nx: g.nx, ny: g.ny, x0: g.x0, y0: g.y0, cell: g.cell };
 }
