@@ -48,8 +48,8 @@ export const evalCommand: CliCommand = {
   summary:
     'simulated annotator: click the largest error region over and over against ground truth; report mIoU per click (semantic) or NoC@80/85/90 (instance)',
   usage:
-    'eval (FILE | --demo POINTS) (--gt ATTR | --gt-file PATH.u8) [--clicks K] [--mode semantic|instance] [--ignore V,...] [--min-class-share F] [--segmenter builtin|MODEL] [--models DIR] [--no-propagation] [--no-baseline] [--max-objects N] [--min-object-points N] [--json] [--plot OUT.svg]',
-  booleanFlags: ['json', 'no-propagation', 'no-baseline'],
+    'eval (FILE | --demo POINTS) (--gt ATTR | --gt-file PATH.u8) [--clicks K] [--mode semantic|instance] [--ignore V,...] [--min-class-share F] [--segmenter builtin|MODEL] [--models DIR] [--no-propagation] [--point-classifier] [--no-baseline] [--max-objects N] [--min-object-points N] [--json] [--plot OUT.svg]',
+  booleanFlags: ['json', 'no-propagation', 'point-classifier', 'no-baseline'],
   async run(args, io) {
     const mode = option(args, 'mode') ?? 'semantic';
     if (mode !== 'semantic' && mode !== 'instance') throw new UsageError(`--mode must be semantic or instance, got "${mode}"`);
@@ -78,6 +78,8 @@ export const evalCommand: CliCommand = {
             ignore,
             minClassShare,
             propagation: !args.flags.has('no-propagation'),
+            // Propagation's per-point classifier (off by default, see docs/propagation.md).
+            pointClassifier: args.flags.has('point-classifier') ? {} : undefined,
             baseline: !args.flags.has('no-baseline'),
             onStep: json
               ? undefined

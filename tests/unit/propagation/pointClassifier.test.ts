@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../common/math/random';
+import { localHeightColumns } from '../../../electron/services/propagation/features/localHeight';
 import { quantizeRows } from '../../../electron/services/propagation/features/quantizedRows';
 import { predictPoint, trainPointForest } from '../../../electron/services/propagation/pointClassifier';
 import { prepareScan } from '../../../electron/services/propagation/prepare';
@@ -171,6 +172,23 @@ describe('point forest building blocks', () => {
     expect(q.values[(n - 1) * dim]).toBe(255);
     // The signed log keeps centimetres near the ground apart although the column reaches 1 km.
     expect(q.values[100 * dim + 2]!).toBeLessThan(q.values[300 * dim + 2]!);
+  });
+
+  it('measures each point against the lowest and highest points of its 3 x 3 plan cells', () => {
+    // A 10 x 10 m plane at z = 0 (0.5 m spacing) with a 0.4 m shrub point at (5, 5).
+    const pos: number[] = [];
+    for (let x = 0; x < 10; x += 0.5) for (let y = 0; y < 10; y += 0.5) pos.push(x, y, 0);
+    const shrub = pos.length / 3;
+    pos.push(5.1, 5.1, 0.4);
+    const [above, below] = localHeightColumns(Float32Array.from(pos), 1, [1]);
+    expect(above![shrub]).toBeCloseTo(0.4, 5);
+    expect(below![shrub]).toBeCloseTo(0, 5);
+    // A ground point beside the shrub sees it above; one far away sees flat ground.
+    const beside = (5 / 0.5) * 20 + 10;
+    expect(pos[beside * 3]).toBe(5);
+    expect(below![beside]).toBeCloseTo(0.4, 5);
+    expect(above![0]).toBe(0);
+    expect(below![0]).toBe(0);
   });
 
   it('trains on a class-balanced sample bounded by perClass and needs two classes', () => {

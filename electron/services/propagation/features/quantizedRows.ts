@@ -33,20 +33,24 @@ export function quantizeRows(
   const out = new Uint8Array(pointCount * outDim);
   const step = Math.max(1, Math.floor(pointCount / 20_000));
   const sample = new Float64Array(Math.ceil(pointCount / step));
+  // One column at a time, mapped into a scratch array: tight loops, no per-value closures.
+  const col = new Float64Array(pointCount);
   for (let f = 0; f < outDim; f++) {
     const log = isLogColumn((f < dim ? names[f] : extraNames[f - dim]) ?? '');
-    const map = (v: number) => (Number.isFinite(v) ? (log ? signedLog(v) : v) : 0);
-    const col = f < dim ? null : extra[f - dim]!;
-    const at = col ? (p: number) => col[p]! : (p: number) => values[p * dim + f]!;
+    const src = f < dim ? null : extra[f - dim]!;
+    for (let p = 0; p < pointCount; p++) {
+      const v = src ? src[p]! : values[p * dim + f]!;
+      col[p] = Number.isFinite(v) ? (log ? signedLog(v) : v) : 0;
+    }
     let m = 0;
-    for (let p = 0; p < pointCount; p += step) sample[m++] = map(at(p));
+    for (let p = 0; p < pointCount; p += step) sample[m++] = col[p]!;
     const sorted = sample.subarray(0, m).sort();
     const lo = sorted[Math.floor((m - 1) * 0.005)] ?? 0;
     const hi = sorted[Math.ceil((m - 1) * 0.995)] ?? 0;
     // A constant column (a missing attribute) stays 0 everywhere: the trees never split on it.
     const scale = hi > lo ? 255 / (hi - lo) : 0;
     for (let p = 0; p < pointCount; p++) {
-      const q = (map(at(p)) - lo) * scale;
+      const q = (col[p]! - lo) * scale;
       out[p * outDim + f] = q <= 0 ? 0 : q >= 255 ? 255 : Math.round(q);
     }
   }
