@@ -3,6 +3,7 @@
  *
  *   npm run bench:viewer [-- --points 100000000 --budget 2000000 --keep]
  *   npx tsx scripts/bench-viewer.ts --points 20000000 --generate-only <dir>   (the project alone)
+ *   npm run bench:viewer -- --project <dir>   (reuse a project written by --generate-only; kept)
  *
  * 1. Generates a synthetic aerial-like scan directly as a project: the LOD octree files
  *    (hierarchy.json + nodes.bin in docs/octree-format.md, every point in exactly one node) and the
@@ -11,8 +12,9 @@
  * 2. Serves it with the built `scanlabel serve` and drives Chromium (playwright-core, SwiftShader
  *    WebGL as in the e2e tests): time to first frame after opening, per-frame CPU time of the LOD
  *    update + render (buffer uploads included) during a scripted orbit and zoom, worker decode
- *    throughput, long tasks (PerformanceObserver 'longtask') during the orbit and a labeling session
- *    (box selection in the core, assign, undo).
+ *    throughput, long tasks (PerformanceObserver 'longtask') from the second open on, in two groups:
+ *    during open (until the first frame that draws points, polled through the test hook) and
+ *    after it (the orbit and a labeling session: box selection in the core, assign, undo).
  *
  * --profile: a main-thread CPU profile (CDP Profiler, 1 ms sampling) from the second open to the end,
  * written to bench-output/viewer.cpuprofile; `profile.busyRuns` in the JSON lists every run of busy samples
@@ -66,6 +68,8 @@ async function startServe(args: string[]) {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
+        // A propagation job started by the session's edit can hold the core for minutes: do not wait for it.
+        setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 10_000).unref();
       }),
   };
 }
@@ -76,9 +80,19 @@ const arg = (name: string, fallback: number) => {
 const POINTS = arg('points', 100_000_000);
 const BUDGET = arg('budget', 2_000_000);
 const KEEP = process.argv.includes('--keep');
+/** `--project <dir>`: a project written earlier by --generate-only (not regenerated, not deleted). */
+const projectArg = process.argv.indexOf('--project');
+const PROJECT = projectArg >= 0 ? process.argv[projectArg + 1] : undefined;
 /** Record a Chromium CPU profile (CDP Profiler) from the second open to the end; long runs of busy samples are summarised. */
 const PROFILE = process.argv.includes('--profile');
+/**
+ * --trace: a Chromium trace (toplevel tasks with wall and thread CPU time) from the second open to the end:
+ * long tasks are also reported by the main thread's CPU time, which a loaded machine does not inflate.
+ */
+const TRACE = process.argv.includes('--trace');
 const MAX_LEVEL = arg('levels', 6);
+/** Drag + wheel steps of the scripted orbit (6 by default; fewer for quick comparisons). */
+const ORBITS = arg('orbits', 6);
 const SCAN_ID = 'synthetic';
 
 // ---- the synthetic scan ----------------------------------------------------------------------
@@ -330,10 +344,17 @@ type Hook = { __scanlabelTest: { viewer(): ViewerStats } };
 
 async function main() {
   execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs')], { stdio: 'inherit' });
-  const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-bench-viewer-'));
-  console.log(`generating ${POINTS.toLocaleString('en')} points in ${projectDir}`);
-  const generated = generate(projectDir);
-  console.log(`generated ${generated.points.toLocaleString('en')} points, ${generated.nodes} nodes in ${generated.seconds.toFixed(1)} s`);
+  const projectDir = PROJECT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'scanlabel-bench-viewer-'));
+  let generated: ReturnType<typeof generate> | { reused: string; points: number };
+  if (PROJECT) {
+    const scan = JSON.parse(fs.readFileSync(path.join(PROJECT, 'scans', SCAN_ID, 'scan.json'), 'utf8')) as { pointCount: number };
+    generated = { reused: PROJECT, points: scan.pointCount };
+  } else {
+    console.log(`generating ${POINTS.toLocaleString('en')} points in ${projectDir}`);
+    const g = generate(projectDir);
+    generated = g;
+    console.log(`generated ${g.points.toLocaleString('en')} points, ${g.nodes} nodes in ${g.seconds.toFixed(1)} s`);
+  }
   const t0 = performance.now();
   const serve = await startServe(['--project', projectDir, '--no-demo']);
   const browser = await launchChromium();
@@ -349,6 +370,20 @@ async function main() {
         for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
       }).observe({ type: 'longtask', buffered: true });
     });
+    // When the first frame with points was drawn, in page time (a rAF poll of the test hook: works for any engine version).
+    await page.addInitScript(`(() => {
+      const w = window;
+      w.__firstFrameAt = -1;
+      const poll = () => {
+        const s = w.__scanlabelTest && w.__scanlabelTest.viewer();
+        if (s && s.pointsDrawn > 0) {
+          w.__firstFrameAt = performance.now();
+          performance.mark('bench:first-frame');
+        }
+        else requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    })()`);
     const ws = new WorkspacePage(page);
     const url = `${serve.url}&budget=${BUDGET}`;
     // First open: the core loads the scan (LAS) into memory for selection; the viewer needs only the octree.
@@ -356,6 +391,7 @@ async function main() {
     await ws.waitForLodSettled(SCAN_ID, 1_800_000);
     const coreLoadS = (performance.now() - t0) / 1000;
 
+    const tracer = TRACE ? await startTrace(browser) : null;
     const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
@@ -370,6 +406,8 @@ async function main() {
       return !!s && s.scanId === id && s.pointsDrawn > 0;
     }, SCAN_ID);
     const firstFrameMs = performance.now() - tOpen;
+    // The first frame as the page saw it: long tasks before it belong to the open, the rest to the session.
+    const firstFramePageMs = (await page.evaluate('window.__firstFrameAt')) as number;
     const settled = await ws.waitForLodSettled(SCAN_ID, 600_000);
     const settledMs = performance.now() - tOpen;
     const initialDecode = settled.decoded;
@@ -391,18 +429,22 @@ async function main() {
         requestAnimationFrame(tick);
       }
       requestAnimationFrame(tick);
-      w.__longTasks.length = 0;
     })()`);
     const tSession = performance.now();
+    /** Page-time marks of the session's phases, to tell which phase a long task fell in. */
+    const phase = (name: string) => page.evaluate(`performance.mark('bench:${name}')`);
+    await phase('orbit');
     // Scripted orbit and zoom: drags and wheel steps, waiting for the LOD to settle in between.
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < ORBITS; i++) {
       await ws.dragOrbit(120, i % 2 ? 30 : -30);
       await ws.wheelAt(0.5, 0.5, i < 3 ? -300 : 300, 3);
       await ws.waitForLodSettled(SCAN_ID, 600_000);
     }
     // Labeling: box selection (in the core, over every point), assign ground, undo.
+    await phase('top-view');
     await ws.viewFrom('Top');
     await ws.waitForLodSettled(SCAN_ID, 600_000);
+    await phase('select');
     await ws.selectTool('Box');
     // A small box: a selection travels back as one RPC frame (the host caps frames at 1 MiB, ~190k ids).
     let labeling: Record<string, unknown> = {};
@@ -420,10 +462,12 @@ async function main() {
       const selected = (await ws.viewerStats()).overlaySize;
       const core = rpc.result();
       await ws.press('1');
+      await phase('assign');
       const tAssign = performance.now();
       await ws.press('Enter');
       await ws.waitForLabels((h) => (h['2'] ?? 0) > 0, 600_000);
       const assignMs = performance.now() - tAssign;
+      await phase('undo');
       await ws.press('Control+z');
       await ws.waitForLabels((h) => h['2'] === undefined, 600_000);
       labeling = { selected, coreCount: core.count, selectMs, dragMs, afterReleaseMs, coreRoundTripMs: core.roundTripMs, assignMs };
@@ -435,7 +479,7 @@ async function main() {
       const w = window as unknown as {
         __frames: { cpu: number; lod: number; points: number; nodes: number }[];
         __rec: boolean;
-        __longTasks: { duration: number }[];
+        __longTasks: { start: number; duration: number }[];
       };
       w.__rec = false;
       return { frames: w.__frames, longTasks: w.__longTasks };
@@ -446,6 +490,7 @@ async function main() {
       fs.writeFileSync(path.join(repoRoot, 'bench-output/viewer.cpuprofile'), JSON.stringify(profile));
       results.profile = { busyRuns: busyRuns(profile, 50) };
     }
+    if (tracer) results.trace = await tracer.stop();
     const final = await ws.viewerStats();
     const q = (xs: number[], p: number) => {
       const s = [...xs].sort((a, b) => a - b);
@@ -489,11 +534,29 @@ async function main() {
       },
     };
     results.labeling = labeling;
+    const group = (tasks: { start: number; duration: number }[]) => ({
+      count: tasks.length,
+      over100ms: tasks.filter((t) => t.duration > 100).length,
+      maxMs: Math.max(0, ...tasks.map((t) => t.duration)),
+      // Page time (ms) and duration of each, for matching against a profile or the open's steps.
+      tasks: tasks.map((t) => [Math.round(t.start), Math.round(t.duration)]),
+    });
+    const openMarks = await page.evaluate(() =>
+      performance.getEntriesByType('measure').filter((m) => m.name.startsWith('scanlabel:')).map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]),
+    );
+    const phases = await page.evaluate(() =>
+      performance.getEntriesByType('mark').filter((m) => m.name.startsWith('bench:')).map((m) => [m.name.slice(6), Math.round(m.startTime)]),
+    );
     results.longTasks = {
       sessionSeconds: sessionS,
-      count: longTasks.length,
-      over100ms: longTasks.filter((t) => t.duration > 100).length,
-      maxMs: Math.max(0, ...longTasks.map((t) => t.duration)),
+      firstFramePageMs,
+      // From the second page load until the first frame of the scan (context, shaders, hierarchy, first nodes).
+      open: group(longTasks.filter((t) => t.start < firstFramePageMs)),
+      // After the first frame: settling, the orbit and the labeling session (target: none over 100 ms).
+      labeling: group(longTasks.filter((t) => t.start >= firstFramePageMs)),
+      // The viewer's own measures (WebGL context, shader warm-up, frames over 50 ms) and the session's phases, page time.
+      viewerMeasures: openMarks,
+      phases,
     };
     results.consoleErrors = ws.consoleErrors;
     fs.mkdirSync(path.join(repoRoot, 'bench-output'), { recursive: true });
@@ -502,7 +565,7 @@ async function main() {
   } finally {
     await browser.close();
     await serve.stop();
-    if (!KEEP) fs.rmSync(projectDir, { recursive: true, force: true });
+    if (!KEEP && !PROJECT) fs.rmSync(projectDir, { recursive: true, force: true });
   }
 }
 
@@ -530,6 +593,99 @@ function selectionRpcTimer(page: import('playwright-core').Page) {
     });
   });
   return { result: () => ({ roundTripMs, count }) };
+}
+
+// ---- Chromium trace: main-thread tasks with their CPU time ---------------------------------------------
+
+interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+}
+
+/**
+ * Traces every process's top-level tasks (wall `dur` and thread CPU `tdur`) and the page's user-timing
+ * marks. stop() finds the page's main thread by the `bench:first-frame` mark and summarises its tasks
+ * over 50 ms (wall or CPU) before and after that mark, times in page ms.
+ */
+async function startTrace(browser: import('playwright-core').Browser) {
+  const session = await (browser as import('playwright-core').ChromiumBrowser).newBrowserCDPSession();
+  await session.send('Tracing.start', { categories: 'toplevel,blink.user_timing,gpu', transferMode: 'ReturnAsStream' });
+  return {
+    async stop() {
+      const done = new Promise<string>((resolve) => session.once('Tracing.tracingComplete', (e) => resolve(e.stream!)));
+      await session.send('Tracing.end');
+      const stream = await done;
+      let text = '';
+      for (;;) {
+        const chunk = await session.send('IO.read', { handle: stream, size: 1 << 20 });
+        text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString() : chunk.data;
+        if (chunk.eof) break;
+      }
+      await session.send('IO.close', { handle: stream });
+      const parsed = JSON.parse(text) as { traceEvents?: TraceEvent[] } | TraceEvent[];
+      const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+      const mark = events.find((e) => e.name === 'bench:first-frame');
+      if (!mark) return { error: 'no bench:first-frame mark in the trace' };
+      const firstFramePage = Number(mark.ts);
+      const nested = events
+        .filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.cat.includes('toplevel') && (e.dur ?? 0) > 50_000)
+        .sort((a, b) => a.ts - b.ts);
+      // Outermost tasks only (a top-level event may hold another).
+      const tasks: TraceEvent[] = [];
+      for (const e of nested) {
+        const last = tasks[tasks.length - 1];
+        if (!last || e.ts >= last.ts + (last.dur ?? 0)) tasks.push(e);
+      }
+      // Synchronous waits of the main thread on the GPU process (SwiftShader draws and compiles there).
+      const waits = events
+        .filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.cat.includes('gpu') && /Wait|Finish|Sync/.test(e.name))
+        .sort((a, b) => a.ts - b.ts);
+      const waitedIn = (t: TraceEvent) => {
+        let sum = 0;
+        let end = -1;
+        for (const w of waits) {
+          if (w.ts < t.ts || w.ts >= t.ts + (t.dur ?? 0) || w.ts < end) continue;
+          sum += w.dur ?? 0;
+          end = w.ts + (w.dur ?? 0);
+        }
+        return Math.round(sum / 1000);
+      };
+      const names = new Map<string, number>();
+      for (const w of waits) names.set(w.name, (names.get(w.name) ?? 0) + (w.dur ?? 0) / 1000);
+      const row = (e: TraceEvent) => ({
+        atMs: Math.round((e.ts - firstFramePage) / 1000),
+        wallMs: Math.round((e.dur ?? 0) / 1000),
+        cpuMs: Math.round((e.tdur ?? 0) / 1000),
+        gpuWaitMs: waitedIn(e),
+      });
+      const group = (xs: TraceEvent[]) => {
+        const rows = xs.map(row);
+        return {
+          over50msWall: rows.length,
+          over100msWall: rows.filter((r) => r.wallMs > 100).length,
+          over100msCpu: rows.filter((r) => r.cpuMs > 100).length,
+          // Over 100 ms of CPU plus waiting on the GPU process: what a quiet machine would still show as a long task.
+          over100msCpuPlusGpuWait: rows.filter((r) => r.cpuMs + r.gpuWaitMs > 100).length,
+          maxWallMs: Math.max(0, ...rows.map((r) => r.wallMs)),
+          maxCpuMs: Math.max(0, ...rows.map((r) => r.cpuMs)),
+          maxCpuPlusGpuWaitMs: Math.max(0, ...rows.map((r) => r.cpuMs + r.gpuWaitMs)),
+          // The ten heaviest by CPU + GPU wait; atMs is relative to the first frame.
+          top: rows.sort((a, b) => b.cpuMs + b.gpuWaitMs - (a.cpuMs + a.gpuWaitMs)).slice(0, 10),
+        };
+      };
+      return {
+        open: group(tasks.filter((e) => e.ts < firstFramePage)),
+        labeling: group(tasks.filter((e) => e.ts >= firstFramePage)),
+        gpuWaitsByName: Object.fromEntries([...names].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => [k, Math.round(v)])),
+      };
+    },
+  };
 }
 
 // ---- CPU profile summary ---------------------------------------------------------------------------

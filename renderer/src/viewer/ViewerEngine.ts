@@ -92,6 +92,15 @@ interface LoadedChunk {
 
 const OVERLAY_COLORS = { preview: 0x00e5ff, selection: 0xffd43b } as const;
 
+/** The materials of an object and its descendants (hidden ones too). */
+function materialsOf(root: THREE.Object3D, into = new Set<THREE.Material>()): Set<THREE.Material> {
+  root.traverse((o) => {
+    const m = (o as THREE.Mesh).material;
+    for (const x of Array.isArray(m) ? m : m ? [m] : []) into.add(x);
+  });
+  return into;
+}
+
 /**
  * The 3D view: a plain TypeScript engine around three.js (React only hosts its canvas). Scans render
  * in their local float32 frame (offsets from the scan's float64 origin), so UTM-sized coordinates
@@ -229,11 +238,12 @@ export class ViewerEngine {
   }
 
   /**
-   * Compiles every shader program the first frames need (points and overlay, to the screen and to the
-   * eye-dome target; the EDL pass; the clip box's outline and handles) before the first frame draws.
-   * A program used for the first time in a frame makes the main thread wait for the GPU process to
-   * compile and link it (hundreds of ms each under SwiftShader): compileAsync starts the compiles and
-   * polls KHR_parallel_shader_compile instead, so the page stays responsive meanwhile.
+   * Compiles the shader programs ahead of the frames that need them, so no frame waits for the GPU
+   * process's compiler (hundreds of ms per program under SwiftShader). First the points, to the screen
+   * and to the eye-dome target, and the EDL pass: frames wait for these. Then, in the background, the
+   * overlay, the clip box's outline and handles. three.js `compileAsync` polls KHR_parallel_shader_compile
+   * where the browser has it; without it (Chromium on SwiftShader) reading a program's tables is a
+   * synchronous wait for its compile, so each program's tables are read in a task of its own.
    */
   private async warmUpShaders(): Promise<void> {
     const t0 = performance.now();
@@ -242,33 +252,59 @@ export class ViewerEngine {
     geometry.setAttribute('color', new THREE.BufferAttribute(new Uint8Array(3), 3, true));
     for (const name of ['classification', 'labels', 'intensity', 'predicted']) geometry.setAttribute(name, new THREE.BufferAttribute(new Uint16Array(1), 1));
     geometry.setAttribute('confidence', new THREE.BufferAttribute(new Uint8Array(1), 1, true));
-    const stand = [new THREE.Points(geometry, this.material), new THREE.Points(geometry, this.overlayMaterial)];
-    // compile() walks every object, hidden ones too: the outline and handles are compiled with them.
-    // Both variants are submitted at once (their compiles queue in the GPU process in that order);
-    // the wait then polls the last variant of each material.
-    this.scene.add(...stand);
-    const waits: Promise<unknown>[] = [];
     try {
-      for (const target of [null, this.edl.sceneTarget]) {
-        this.renderer.setRenderTarget(target);
-        waits.push(this.renderer.compileAsync(this.scene, this.camera));
+      await this.compileStage([new THREE.Points(geometry, this.material)], true);
+      this.shadersReady = true;
+      performance.measure('scanlabel:shader-warm-up', { start: t0, end: performance.now() });
+      if (this.frameWaiting) {
+        this.frameWaiting = false;
+        this.requestFrame();
       }
-      this.renderer.setRenderTarget(null);
-      waits.push(this.edl.compile(this.renderer));
+      const t1 = performance.now();
+      await this.compileStage([new THREE.Points(geometry, this.overlayMaterial), this.clipOutline.object, this.clipHandles.object], false);
+      performance.measure('scanlabel:shader-warm-up-rest', { start: t1, end: performance.now() });
     } finally {
-      this.scene.remove(...stand);
-    }
-    // A failed warm-up only costs the stall it was meant to avoid: frames go on either way.
-    await Promise.all(waits).catch(() => undefined);
-    geometry.dispose();
-    performance.measure('scanlabel:shader-warm-up', { start: t0, end: performance.now() });
-    this.shadersReady = true;
-    if (this.frameWaiting) {
-      this.frameWaiting = false;
-      this.requestFrame();
+      geometry.dispose();
+      // A failed warm-up only costs the stalls it was meant to avoid: frames go on either way.
+      if (!this.shadersReady) {
+        this.shadersReady = true;
+        this.requestFrame();
+      }
     }
   }
   private frameWaiting = false;
+
+  /** Compiles the objects' materials for the screen and the EDL target (and the EDL pass), then reads each program's tables. */
+  private async compileStage(objects: THREE.Object3D[], withEdl: boolean) {
+    const waits: Promise<unknown>[] = [];
+    for (const target of [null, this.edl.sceneTarget]) {
+      this.renderer.setRenderTarget(target);
+      for (const o of objects) waits.push(this.renderer.compileAsync(o, this.camera, this.scene));
+    }
+    this.renderer.setRenderTarget(null);
+    if (withEdl) waits.push(this.edl.compile(this.renderer));
+    await Promise.all(waits).catch(() => undefined);
+    const materials = new Set<THREE.Material>(withEdl ? this.edl.materials() : []);
+    for (const o of objects) materialsOf(o, materials);
+    await this.fetchProgramInfo(materials);
+  }
+
+  /**
+   * Reads the compiled programs' uniform and attribute tables, one program per task. three.js reads them
+   * on a program's first draw: a synchronous round trip that would otherwise queue behind whatever the GPU
+   * process is still drawing (with SwiftShader and a 2 M point budget, hundreds of ms).
+   */
+  private async fetchProgramInfo(materials: Iterable<THREE.Material>) {
+    for (const m of materials) {
+      const programs = (this.renderer.properties.get(m) as { programs?: Map<string, { getUniforms(): unknown; getAttributes(): unknown }> }).programs;
+      for (const program of programs?.values() ?? []) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (this.disposed) return;
+        program.getUniforms();
+        program.getAttributes();
+      }
+    }
+  }
 
   /** Replaces the shown scan; chunks stream in and appear as they arrive. */
   async showScan(view: ScanView, fetchBlob: BlobFetcher, resolveBlob: BlobResolver | null = null): Promise<void> {
@@ -752,6 +788,8 @@ export class ViewerEngine {
     const layer = new MeshLayer(data, this.material);
     // Its texture materials compile off the main thread before the first frame that draws them (see warmUpShaders).
     await this.renderer.compileAsync(layer.object, this.camera, this.scene).catch(() => undefined);
+    if (token !== this.loadToken || this.disposed) return layer.dispose();
+    await this.fetchProgramInfo(materialsOf(layer.object));
     if (token !== this.loadToken || this.disposed) return layer.dispose();
     this.meshLayer = layer;
     this.meshLayer.setOpacity(this.stats.meshOpacity);

@@ -110,6 +110,10 @@ export class EdlPass {
     return renderer.compileAsync(this.scene, this.camera);
   }
 
+  materials(): THREE.Material[] {
+    return [this.material];
+  }
+
   /** The offscreen target the scene is drawn into (for compiling the scene's programs for it). */
   get sceneTarget(): THREE.WebGLRenderTarget {
     return this.target;
