@@ -65,11 +65,11 @@ const INDEXING_BYTES_PER_POINT = 128;
 /** Chunks stay below this whatever the budget: bounds the memory of chunks in flight (~32 MB each). */
 const MAX_CHUNK_POINTS = 1 << 18;
 /**
- * An in-memory scan is gathered into chunks about this many groups at a time (ScanChunks): two
- * groups' records are held at once, so more groups hold fewer records, but a group must be large
- * enough to keep every thread busy while the next is gathered.
+ * An in-memory scan's chunks are gathered a group at a time (ScanChunks) into one buffer per thread
+ * and one more; all of them together hold about 1/GROUP_BUFFER_SHARE of the scan's records (a
+ * group is never smaller than a chunk). Gathering a group costs little more than its points.
  */
-const GATHER_PASSES = 16;
+const GROUP_BUFFER_SHARE = 16;
 /** Scans up to this size are indexed on the calling thread unless `threads` says otherwise. */
 const SMALL_SCAN_POINTS = 100_000;
 
@@ -250,15 +250,14 @@ async function prepareFromScan(scan: Scan, indexer: ChunkIndexer, maxChunkPoints
   const colorMax = Math.max(0, ...parts.map((p) => p.colorMax));
   const cube = cubeFromBounds(bounds.min, bounds.max);
   const key = new GridKey(cube);
-  const cells = new CellCounts(key, countingGridBits(n));
-  for (const r of ranges) {
-    const part = (await run({ kind: 'cells', columns, ...r, cube, bits: cells.bits })) as Extract<SliceResult, { kind: 'cells' }>;
-    cells.add(part.counts);
-  }
+  const bits = countingGridBits(n);
+  const cells = new CellCounts(key, bits, new Uint32Array(new SharedArrayBuffer(8 ** bits * 4)));
+  const atomic = ranges.length > 1;
+  await Promise.all(ranges.map((r) => run({ kind: 'cells', columns, ...r, cube, bits, counts: cells.counts, atomic })));
   const plan = planChunks(cells, maxChunkPoints);
-  // Two groups' records are held at once (one gathered, one indexed); a group is never less than a chunk.
-  const groupPoints = Math.max(maxChunkPoints, Math.min(Math.ceil(n / GATHER_PASSES), Math.floor(budget / RECORD_BYTES / 2)));
-  const source = await ScanChunks.create(columns, plan, cube, loadOrder(plan), groupPoints, ranges, run);
+  const slots = indexer.parallelism + 1;
+  const groupPoints = Math.max(maxChunkPoints, Math.min(Math.ceil(n / GROUP_BUFFER_SHARE / slots), Math.floor(budget / RECORD_BYTES / slots)));
+  const source = await ScanChunks.create(columns, plan, cube, loadOrder(plan), groupPoints, ranges, run, slots);
   return { pointCount: n, cube, key, bounds, plan, colorMax, sources, source, spills: () => 0 };
 }
 

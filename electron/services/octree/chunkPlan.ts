@@ -10,23 +10,19 @@ export class CellCounts {
   readonly counts: Uint32Array;
   readonly grid: CellGrid;
 
+  /** `counts` may be given (shared, for workers to count into); it starts at zero. */
   constructor(
     key: GridKey,
     readonly bits: number,
+    counts?: Uint32Array,
   ) {
-    this.counts = new Uint32Array(8 ** bits);
+    this.counts = counts ?? new Uint32Array(8 ** bits);
     this.grid = key.cells(bits);
   }
 
   addPositions(positions: Float32Array, count: number): void {
     const { grid, counts } = this;
     for (let i = 0; i < count; i++) counts[grid.cell(positions[i * 3]!, positions[i * 3 + 1]!, positions[i * 3 + 2]!)]!++;
-  }
-
-  /** Adds the counts of another CellCounts (of the same grid) over other points. */
-  add(counts: Uint32Array): void {
-    const own = this.counts;
-    for (let i = 0; i < own.length; i++) own[i]! += counts[i]!;
   }
 
   addRecords(records: Records): void {

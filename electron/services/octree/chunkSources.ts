@@ -169,8 +169,8 @@ export type SliceRunner = (task: SliceTask) => Promise<SliceResult>;
 
 interface GroupSlot {
   buffer: SharedArrayBuffer | null;
+  /** Chunks of the slot's group not indexed yet (0: free). */
   pending: number;
-  free: (() => void) | null;
 }
 
 /**
@@ -180,14 +180,17 @@ interface GroupSlot {
  * slice on the workers when the scan's columns are shared, so the calling thread only coordinates.
  * Each chunk's records are in ascending point order: its points of slice 0, then of slice 1, ...
  *
- * A group's records go to one of two SharedArrayBuffers, each chunk a slice the worker indexes in
- * place: the next group is gathered into the other buffer while the workers finish this one, and
- * nothing is allocated per chunk. The group index and the buffers are dropped once the last group
- * is gathered and indexed.
+ * A group's records go to a free one of `slotCount` SharedArrayBuffers, each chunk a slice the
+ * worker indexes in place, and nothing is allocated per chunk. With one slot per thread and one
+ * more, the next group always finds a free buffer: at most a slot per thread holds chunks still
+ * being indexed. The group index and the buffers are dropped once the last group is gathered and
+ * indexed.
  */
 export class ScanChunks implements ChunkSource {
   private readonly ready = new Map<number, Records>();
   private readonly slots: GroupSlot[] = [];
+  private readonly slotOfChunk: Int32Array;
+  private slotFreed: (() => void) | null = null;
   private nextGroup = 0;
 
   private constructor(
@@ -202,9 +205,11 @@ export class ScanChunks implements ChunkSource {
     /** Per chunk and slice (chunk-major): where the slice's records of the chunk start in its group buffer. */
     private readonly sliceAt: Int32Array,
     largestGroupPoints: number,
+    slotCount: number,
   ) {
-    for (let k = 0; k < Math.min(2, groups.length); k++)
-      this.slots.push({ buffer: new SharedArrayBuffer(largestGroupPoints * RECORD_BYTES), pending: 0, free: null });
+    this.slotOfChunk = new Int32Array(plan.chunks.length);
+    for (let k = 0; k < Math.min(slotCount, groups.length); k++)
+      this.slots.push({ buffer: new SharedArrayBuffer(largestGroupPoints * RECORD_BYTES), pending: 0 });
   }
 
   /** Plans the groups (at most `groupPoints` points each, a chunk at least) and runs the grouping pass. */
@@ -216,6 +221,7 @@ export class ScanChunks implements ChunkSource {
     groupPoints: number,
     ranges: { from: number; to: number }[],
     run: SliceRunner,
+    slotCount: number,
   ): Promise<ScanChunks> {
     const { chunks } = plan;
     const groups: number[][] = [];
@@ -263,7 +269,7 @@ export class ScanChunks implements ChunkSource {
         if (got !== chunks[c]!.pointCount) throw new Error(`octree chunk ${c}: expected ${chunks[c]!.pointCount} points, got ${got}`);
       }
     }
-    return new ScanChunks(plan, columns, grid, ranges, run, groups.map((g) => Int32Array.from(g)), groupOfChunk, index, sliceAt, largest);
+    return new ScanChunks(plan, columns, grid, ranges, run, groups.map((g) => Int32Array.from(g)), groupOfChunk, index, sliceAt, largest, slotCount);
   }
 
   async load(chunk: number): Promise<Records> {
@@ -271,9 +277,12 @@ export class ScanChunks implements ChunkSource {
     while (!records) {
       if (this.nextGroup >= this.groups.length) throw new Error(`octree chunk ${chunk} is in no group left to gather`);
       const g = this.nextGroup++;
-      const slot = this.slots[g % 2]!;
-      // The buffer's previous group may still be indexed: wait for its last chunk.
-      if (slot.pending > 0) await new Promise<void>((resolve) => (slot.free = resolve));
+      let slot = this.slots.find((s) => s.pending === 0);
+      // Every buffer still holds chunks being indexed (fewer slots than threads + 1): wait for one.
+      while (!slot) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        slot = this.slots.find((s) => s.pending === 0);
+      }
       await this.gather(g, slot);
       records = this.ready.get(chunk);
     }
@@ -300,6 +309,7 @@ export class ScanChunks implements ChunkSource {
       const records = recordsOver(buffer, this.plan.chunks[c]!.pointCount, start * RECORD_BYTES);
       total += records.count;
       this.ready.set(c, records);
+      this.slotOfChunk[c] = this.slots.indexOf(slot);
     }
     if (written.reduce((a, b) => a + b, 0) !== total) throw new Error(`octree group ${g}: gathered ${written.join('+')} of ${total} points`);
     slot.pending = chunks.length;
@@ -307,14 +317,12 @@ export class ScanChunks implements ChunkSource {
   }
 
   recycle(_buffer: ArrayBufferLike, chunk: number): void {
-    const slot = this.slots[this.groupOfChunk[chunk]! % 2]!;
+    const slot = this.slots[this.slotOfChunk[chunk]!]!;
     if (--slot.pending > 0) return;
     if (this.nextGroup >= this.groups.length) slot.buffer = null; // no group left to gather into it
-    if (slot.free) {
-      const free = slot.free;
-      slot.free = null;
-      free();
-    }
+    const freed = this.slotFreed;
+    this.slotFreed = null;
+    freed?.();
   }
 
   dispose(): void {

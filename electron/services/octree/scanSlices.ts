@@ -46,7 +46,8 @@ export interface ChunkGrid {
 
 export type SliceTask =
   | ({ kind: 'bounds' } & Slice)
-  | ({ kind: 'cells'; cube: OctreeCube; bits: number } & Slice)
+  /** Adds the slice's points to `counts` (shared by all slices: atomic adds when `atomic`). */
+  | ({ kind: 'cells'; cube: OctreeCube; bits: number; counts: Uint32Array; atomic: boolean } & Slice)
   | ({ kind: 'group'; grid: ChunkGrid; groupOfChunk: Int32Array; chunkCount: number; index: GroupIndex } & Slice)
   | ({
       kind: 'gather';
@@ -61,7 +62,7 @@ export type SliceTask =
 
 export type SliceResult =
   | { kind: 'bounds'; min: number[]; max: number[]; colorMax: number }
-  | { kind: 'cells'; counts: Uint32Array }
+  | { kind: 'cells' }
   | { kind: 'group'; chunkCounts: Uint32Array }
   | { kind: 'gather'; written: number };
 
@@ -70,7 +71,8 @@ export function runSliceTask(task: SliceTask): SliceResult {
     case 'bounds':
       return sliceBounds(task);
     case 'cells':
-      return { kind: 'cells', counts: sliceCells(task, task.cube, task.bits) };
+      sliceCells(task);
+      return { kind: 'cells' };
     case 'group':
       return { kind: 'group', chunkCounts: groupSlice(task) };
     case 'gather':
@@ -80,7 +82,6 @@ export function runSliceTask(task: SliceTask): SliceResult {
 
 /** Buffers a result carries back to the coordinator (moved, not copied). */
 export function sliceTransferables(result: SliceResult): ArrayBuffer[] {
-  if (result.kind === 'cells') return [result.counts.buffer as ArrayBuffer];
   if (result.kind === 'group') return [result.chunkCounts.buffer as ArrayBuffer];
   return [];
 }
@@ -119,12 +120,12 @@ function sliceBounds({ columns, from, to }: Slice): SliceResult {
   return { kind: 'bounds', min: [x0, y0, z0], max: [x1, y1, z1], colorMax: color ? colorMax16(color, from, to) : 0 };
 }
 
-function sliceCells({ columns, from, to }: Slice, cube: OctreeCube, bits: number): Uint32Array {
-  const counts = new Uint32Array(8 ** bits);
+/** One shared counts array rather than one per slice: 8 MB each at 128^3 cells, garbage right after. */
+function sliceCells({ columns, from, to, cube, bits, counts, atomic }: Extract<SliceTask, { kind: 'cells' }>): void {
   const grid = new GridKey(cube).cells(bits);
   const p = columns.positions;
-  for (let i = from; i < to; i++) counts[grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!)]!++;
-  return counts;
+  if (atomic) for (let i = from; i < to; i++) Atomics.add(counts, grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!), 1);
+  else for (let i = from; i < to; i++) counts[grid.cell(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!)]!++;
 }
 
 /** Sorts each block of the slice by group (GroupIndex); returns the slice's point count per chunk. */

@@ -72,7 +72,7 @@ describe('ScanChunks: grouped gather of an in-memory scan, slice by slice', () =
         [1, 4],
       ] as const) {
         const source = await ScanChunks.create(scanColumns, plan, cube, loadOrder(plan), groupPoints, sliceRanges(n, slices), async (task) =>
-          runSliceTask(task),
+          runSliceTask(task), 2,
         );
         for (const c of loadOrder(plan)) {
           const records = await source.load(c);
