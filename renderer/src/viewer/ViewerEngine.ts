@@ -92,6 +92,9 @@ interface LoadedChunk {
 
 const OVERLAY_COLORS = { preview: 0x00e5ff, selection: 0xffd43b } as const;
 
+/** Longest wait for the shader warm-up's compiles before frames go ahead anyway. */
+const COMPILE_WAIT_MAX_MS = 5_000;
+
 /** The materials of an object and its descendants (hidden ones too). */
 function materialsOf(root: THREE.Object3D, into = new Set<THREE.Material>()): Set<THREE.Material> {
   root.traverse((o) => {
@@ -283,7 +286,8 @@ export class ViewerEngine {
     }
     this.renderer.setRenderTarget(null);
     if (withEdl) waits.push(this.edl.compile(this.renderer));
-    await Promise.all(waits).catch(() => undefined);
+    // Bounded: a lost context never reports its programs ready, and frames must not wait for ever.
+    await Promise.race([Promise.all(waits).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, COMPILE_WAIT_MAX_MS))]);
     const materials = new Set<THREE.Material>(withEdl ? this.edl.materials() : []);
     for (const o of objects) materialsOf(o, materials);
     await this.fetchProgramInfo(materials);
@@ -787,7 +791,10 @@ export class ViewerEngine {
     if (token !== this.loadToken || this.disposed) return;
     const layer = new MeshLayer(data, this.material);
     // Its texture materials compile off the main thread before the first frame that draws them (see warmUpShaders).
-    await this.renderer.compileAsync(layer.object, this.camera, this.scene).catch(() => undefined);
+    await Promise.race([
+      this.renderer.compileAsync(layer.object, this.camera, this.scene).catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, COMPILE_WAIT_MAX_MS)),
+    ]);
     if (token !== this.loadToken || this.disposed) return layer.dispose();
     await this.fetchProgramInfo(materialsOf(layer.object));
     if (token !== this.loadToken || this.disposed) return layer.dispose();
