@@ -124,6 +124,6 @@ describe('clip box handles: drag a face or the whole box in 3D, Esc cancels, the
     await expect.poll(async () => (await ws.viewerStats()).pointsInClip).toBe(countInside(after));
     await ws.page.screenshot({ path: path.join(outDir, 'clip-box-moved.png') });
     await ws.setClipBoxOn(false);
-    expect((await ws.viewerStats()).clipHandles).toBeNull();
+    await expect.poll(async () => (await ws.viewerStats()).clipHandles).toBeNull();
   });
 });
