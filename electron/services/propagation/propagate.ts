@@ -27,9 +27,10 @@ export interface PropagationInput {
    * The per-point classifier (pointClassifier.ts): each open point's class is its superpoint's
    * smoothed distribution times a forest's over the point's own features, so classes mixed point by
    * point inside a superpoint are told apart. Off by default (undefined or false): with the
-   * simulated annotator (50 clicks) it raised the demo scene (mIoU@20 0.850 -> 0.878) and IGN
-   * append-bug (0.326 -> 0.411) but left pdal sample_c and nebraska within +0.003, where previews
-   * label 94-100 % of the points by click 20 and nothing is left to fill (docs/propagation.md).
+   * simulated annotator (50 clicks) it raised the demo scene's mIoU@20 (0.850 -> 0.946) but left
+   * pdal sample_c and nebraska within +0.003, where previews label 94-100 % of the points by click
+   * 20 and nothing is left to fill, and lowered IGN append-bug's @50 (0.400 -> 0.381); see
+   * docs/propagation.md.
    */
   pointClassifier?: (PointClassifierOptions & PointFusionOptions) | false;
   /**
