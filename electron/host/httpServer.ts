@@ -126,8 +126,10 @@ export async function startHostServer(options: HostOptions): Promise<HostServer>
       unsubscribe();
       for (const ws of clients) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for every open connection to end; a browser keeps its keep-alive ones open.
       server.closeAllConnections();
+      await closed;
     },
   };
 }

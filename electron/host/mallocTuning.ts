@@ -68,7 +68,11 @@ export async function relaunchWithMallocTuning(): Promise<number | null> {
 
 function stopWithParent(): void {
   if (!process.channel) return;
-  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  process.once('disconnect', () => {
+    process.kill(process.pid, 'SIGTERM');
+    // Nobody is left to stop us if the SIGTERM handler hangs.
+    setTimeout(() => process.exit(1), 15_000).unref();
+  });
   // The channel must not keep a finished command alive.
   process.channel.unref();
 }

@@ -7,6 +7,9 @@ import { packageRoot } from '../../host/packageRoot';
 import { createHostCore } from '../../host/demoProject';
 import { defaultSettingsDir } from '../../host/settingsDir';
 
+/** How long a stop may take before serve exits anyway (jobs are cancelled first; most stop at once). */
+const STOP_GRACE_MS = 10_000;
+
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Run ScanLabel in a browser: core services + HTTP/WebSocket on 127.0.0.1, prints the URL (Ctrl+C stops).',
@@ -42,6 +45,11 @@ export const serveCommand: CliCommand = {
         io.out(`\nReceived ${signal}, stopping...`);
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
+        // Edits are on disk when acknowledged, so a job that does not stop may be cut off.
+        setTimeout(() => {
+          io.err(`scanlabel serve: still stopping after ${STOP_GRACE_MS / 1000} s (a job did not stop); exiting now`);
+          process.exit(EXIT.failure);
+        }, STOP_GRACE_MS).unref();
         void server
           .close()
           .then(() => core.close())
