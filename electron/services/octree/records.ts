@@ -188,31 +188,6 @@ function fillExact(out: Records, at: number, c: ExactColumns, firstIndex: number
   }
 }
 
-/** Writes source point `s` of integer columns as record `r` of `out` (the gather of scanSlices.ts, one point at a time). */
-export function writeExactRecord(out: Records, r: number, c: ExactColumns, s: number): void {
-  const { f32, u32, u16 } = out;
-  const w = r * RECORD_WORDS;
-  const p = s * 3;
-  const h = w * 2;
-  f32[w] = c.positions[p]!;
-  f32[w + 1] = c.positions[p + 1]!;
-  f32[w + 2] = c.positions[p + 2]!;
-  u32[w + 3] = s;
-  u16[h + H_INTENSITY] = c.hasIntensity ? c.intensity[s]! : 0;
-  u16[h + H_CLASS] = c.hasClassification ? c.classification[s]! : 0;
-  if (c.hasColor) {
-    const f = c.colorFactor;
-    u16[h + H_RED] = c.color[p]! * f;
-    u16[h + H_RED + 1] = c.color[p + 1]! * f;
-    u16[h + H_RED + 2] = c.color[p + 2]! * f;
-  } else {
-    u16[h + H_RED] = 0;
-    u16[h + H_RED + 1] = 0;
-    u16[h + H_RED + 2] = 0;
-  }
-  u16[h + H_RED + 3] = 0;
-}
-
 /** Any attribute types (float colour, float or 32-bit scalars, colour with more than 3 components). */
 function fillAny(
   out: Records,

@@ -1,7 +1,8 @@
 import type { ScanAttribute } from '../scans/model';
 import type { OctreeCube } from './format';
 import { GridKey } from './gridKey';
-import { colorMax16, exactColumns, fillRecords, RECORD_WORDS, recordsOver, writeExactRecord, type AttributeSources } from './records';
+import type { CellGrid } from './gridKey';
+import { colorMax16, exactColumns, fillRecords, RECORD_SLOTS, RECORD_WORDS, recordsOver, type AttributeSources, type ExactColumns, type Records } from './records';
 
 /**
  * The per-point passes over an in-memory scan (bounds, cell counts, chunk grouping, gathering
@@ -176,13 +177,15 @@ function gatherSlice(task: Extract<SliceTask, { kind: 'gather' }>): number {
   let written = 0;
   for (let b0 = from; b0 < to; b0 += BLOCK_POINTS) {
     const row = (b0 / BLOCK_POINTS) * (groups + 1) + group;
-    for (let k = starts[row]!, end = starts[row + 1]!; k < end; k++) {
-      const s = b0 + order[b0 + k]!;
-      const slot = slotOf[cellChunk[grid.cell(p[s * 3]!, p[s * 3 + 1]!, p[s * 3 + 2]!)]!]!;
-      if (exact) writeExactRecord(records, cursor[slot]!++, exact, s);
-      else lists![slot]!.push(s);
-      written++;
-    }
+    const k0 = starts[row]!;
+    const k1 = starts[row + 1]!;
+    if (exact) writeExactRecords(records, exact, order, b0, k0, k1, grid, cellChunk, slotOf, cursor);
+    else
+      for (let k = k0; k < k1; k++) {
+        const s = b0 + order[b0 + k]!;
+        lists![slotOf[cellChunk[grid.cell(p[s * 3]!, p[s * 3 + 1]!, p[s * 3 + 2]!)]!]!]!.push(s);
+      }
+    written += k1 - k0;
   }
   lists?.forEach((list, k) => fillRecords(records, at[k]!, columns.positions, columns.attributes, columns.sources, 0, { order: Uint32Array.from(list) }));
   return written;
@@ -192,4 +195,52 @@ function cellChunkCount(chunks: Int32Array): number {
   let max = -1;
   for (const c of chunks) if (c > max) max = c;
   return max + 1;
+}
+
+const { H_INTENSITY, H_CLASS, H_RED } = RECORD_SLOTS;
+
+/**
+ * The gather's inner loop for integer columns: one block's points of the group, each written as a
+ * record at its chunk's cursor. Columns and views are locals and the record write is inline: through
+ * a per-point helper reading them off objects, this loop ran at ~500 ns a point.
+ */
+function writeExactRecords(
+  out: Records,
+  c: ExactColumns,
+  order: Uint8Array,
+  b0: number,
+  k0: number,
+  k1: number,
+  grid: CellGrid,
+  cellChunk: Int32Array,
+  slotOf: Int32Array,
+  cursor: Int32Array,
+): void {
+  const { positions, intensity, classification, color, colorFactor, hasIntensity, hasClassification, hasColor } = c;
+  const { f32, u32, u16 } = out;
+  for (let k = k0; k < k1; k++) {
+    const s = b0 + order[b0 + k]!;
+    const p = s * 3;
+    const x = positions[p]!;
+    const y = positions[p + 1]!;
+    const z = positions[p + 2]!;
+    const w = cursor[slotOf[cellChunk[grid.cell(x, y, z)]!]!]!++ * RECORD_WORDS;
+    const h = w * 2;
+    f32[w] = x;
+    f32[w + 1] = y;
+    f32[w + 2] = z;
+    u32[w + 3] = s;
+    u16[h + H_INTENSITY] = hasIntensity ? intensity[s]! : 0;
+    u16[h + H_CLASS] = hasClassification ? classification[s]! : 0;
+    if (hasColor) {
+      u16[h + H_RED] = color[p]! * colorFactor;
+      u16[h + H_RED + 1] = color[p + 1]! * colorFactor;
+      u16[h + H_RED + 2] = color[p + 2]! * colorFactor;
+    } else {
+      u16[h + H_RED] = 0;
+      u16[h + H_RED + 1] = 0;
+      u16[h + H_RED + 2] = 0;
+    }
+    u16[h + H_RED + 3] = 0;
+  }
 }
