@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { lookAt, perspectiveIntrinsics, type Camera } from '../../../common/geometry/camera';
+import { lookAt, perspectiveIntrinsics, project, type Camera } from '../../../common/geometry/camera';
 import { mulberry32 } from '../../../common/math/random';
 import { BrushIndex } from '../../../renderer/src/viewer/brush';
 import { histogram } from '../../../renderer/src/viewer/lod/decodeNode';
-import { pickPoint, type PickChunk } from '../../../renderer/src/viewer/picking';
+import { insidePolygon, pickPoint, selectInPolygon, type PickChunk } from '../../../renderer/src/viewer/picking';
 import { screenRectOf } from '../../../renderer/src/viewer/screenBounds';
 
 /** Octree-like chunks: points in the cells of a 4x4x2 grid over a 100 x 100 x 20 m block, each chunk with its cell as bounds. */
@@ -62,6 +62,25 @@ describe('picking and brushing skip chunks by their screen rectangle', () => {
     for (const cam of cameras)
       for (let u = 20; u < cam.width; u += 67)
         for (let v = 15; v < cam.height; v += 71) expect(pickPoint(withBounds, cam, u, v, 6)).toEqual(pickPoint(plain, cam, u, v, 6));
+  });
+
+  test('polygon selection with bounds selects exactly what projecting every point selects', () => {
+    for (const cam of cameras)
+      for (const poly of [
+        [[100, 80], [300, 90], [260, 300], [120, 260]],
+        [[0, 0], [cam.width, 0], [cam.width, cam.height], [0, cam.height]],
+        [[400, 300], [420, 300], [420, 320]],
+      ] as [number, number][][]) {
+        const want: number[] = [];
+        for (const c of plain)
+          for (let i = 0; i < c.positions.length / 3; i++) {
+            const q = project(cam, [c.positions[i * 3]!, c.positions[i * 3 + 1]!, c.positions[i * 3 + 2]!]);
+            if (q && insidePolygon(poly, q.u, q.v) && c.visible!(i)) want.push(c.ids![i]!);
+          }
+        const got = Array.from(selectInPolygon(withBounds, cam, poly));
+        expect(got.sort((a, b) => a - b)).toEqual(want.sort((a, b) => a - b));
+        expect(Array.from(selectInPolygon(plain, cam, poly)).sort((a, b) => a - b)).toEqual(want);
+      }
   });
 
   test('a lazily indexed brush stroke paints exactly what a fully indexed one paints', () => {
