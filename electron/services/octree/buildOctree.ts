@@ -69,7 +69,7 @@ const MAX_CHUNK_POINTS = 1 << 18;
  * and one more; all of them together hold about 1/GROUP_BUFFER_SHARE of the scan's records (a
  * group is never smaller than a chunk). Gathering a group costs little more than its points.
  */
-const GROUP_BUFFER_SHARE = 16;
+const GROUP_BUFFER_SHARE = 8;
 /** Scans up to this size are indexed on the calling thread unless `threads` says otherwise. */
 const SMALL_SCAN_POINTS = 100_000;
 
