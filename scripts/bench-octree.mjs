@@ -1,7 +1,7 @@
 // Octree build benchmark: bundles tests/bench/octreeBench.ts and the octree worker with esbuild the
 // way the app build does (worker at workers/octreeWorker.js next to the bundle), runs it, prints its
 // JSON and writes it to bench-output/octree.json. Options: --points N (default 10M), --budget MIB,
-// --modes memory,stream,single (default all).
+// --modes memory,stream,single (default all). Runs with the core's malloc settings (SCANLABEL_MALLOC_TUNING=0: without).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,8 +19,12 @@ await build({
   entryPoints: [join(repo, 'electron/services/octree/octreeWorker.ts')],
   outfile: join(bundleDir, 'workers/octreeWorker.js'),
 });
+// The build runs with the malloc settings every core process gets (electron/host/mallocTuning.ts).
+await build({ ...common, entryPoints: [join(repo, 'electron/host/mallocTuning.ts')], outfile: join(bundleDir, 'mallocTuning.mjs') });
+const { withMallocTuning } = await import(join(bundleDir, 'mallocTuning.mjs'));
 const json = execFileSync(process.execPath, [join(bundleDir, 'octreeBench.mjs'), ...process.argv.slice(2)], {
   cwd: repo,
+  env: withMallocTuning(process.env),
   stdio: ['ignore', 'pipe', 'inherit'],
   maxBuffer: 1 << 24,
 }).toString();

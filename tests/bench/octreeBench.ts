@@ -250,7 +250,7 @@ async function main() {
     const report = {
       benchmark: 'octree',
       date: new Date().toISOString(),
-      machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
+      machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform, glibcTunables: process.env.GLIBC_TUNABLES ?? null },
       scene: `demoPointScan seed 1, ${points} points, attributes position+${KEEP.join('+')}`,
       generateSeconds,
       runs,
