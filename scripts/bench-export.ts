@@ -78,10 +78,16 @@ async function project(dir: string, source: string, label: boolean): Promise<{ s
 }
 
 /** Best of REPEATS by wall time, with the process CPU time (user + system) of that run: on a shared machine the CPU figure is the steadier one. */
-async function time(store: ProjectStore, scanId: string, format: ExportFormat, out: string): Promise<{ seconds: number; cpuSeconds: number; bytes: number }> {
+/**
+ * Best of REPEATS. Each run writes to a path that does not exist (the previous run's file is removed
+ * first, untimed) unless `replace`: then each run replaces the previous run's file, and the time
+ * includes the file system freeing the old one at the rename (~50-70 ms for 195 MB here).
+ */
+async function time(store: ProjectStore, scanId: string, format: ExportFormat, out: string, replace = false): Promise<{ seconds: number; cpuSeconds: number; bytes: number }> {
   let best = Infinity;
   let cpu = 0;
   for (let r = 0; r < REPEATS; r++) {
+    if (!replace || r === 0) rmSync(out, { force: true });
     const t = process.hrtime.bigint();
     const c = process.cpuUsage();
     await exportScan(store, { scanId, format, out });
@@ -133,6 +139,10 @@ try {
     const r = await time(big.store, big.scanId, format, path.join(dir, `out.${format}`));
     const disk = await rawWrite(path.join(dir, 'raw.bin'), r.bytes);
     results.push({ ...row(`${format} from LAS 1.2 PDRF 3`, big.points, r), rawWriteSeconds: +disk.toFixed(3), ratioToRawWrite: +(r.seconds / disk).toFixed(2) });
+    if (format === 'las') {
+      const again = await time(big.store, big.scanId, format, path.join(dir, `out.${format}`), true);
+      results.push({ ...row(`${format} from LAS 1.2 PDRF 3, replacing the previous export`, big.points, again), rawWriteSeconds: +disk.toFixed(3), ratioToRawWrite: +(again.seconds / disk).toFixed(2) });
+    }
   }
   big.store.close();
   if (ONLY_LAS) process.stdout.write(JSON.stringify(results) + '\n');
