@@ -65,7 +65,8 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object) => { exports: Record<string, unknown> };
 }
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+/** WebAssembly, typed with only what the export kernels use. */
+export const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 export type I32Function = (...args: number[]) => void;
 

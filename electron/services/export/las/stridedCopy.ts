@@ -1,3 +1,4 @@
+import { wasm, type WasmMemory } from '../wasmModule';
 /**
  * Copies fixed-size records into slots of a larger stride (point records growing by the label
  * fields) with WebAssembly's bulk `memory.copy`: one native copy per record instead of a JS byte
@@ -32,17 +33,6 @@ const MODULE = new Uint8Array([
   0x20, 0x02, 0x41, 0x01, 0x6b, 0x22, 0x02,
   0x0d, 0x00, 0x0b, 0x0b, 0x0b,
 ]);
-
-/** The slice of the WebAssembly JS API used here (services compile without DOM typings). */
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface Expander {
   memory: WasmMemory;
