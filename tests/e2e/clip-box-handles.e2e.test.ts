@@ -26,16 +26,6 @@ describe('clip box handles: drag a face or the whole box in 3D, Esc cancels, the
     return n;
   };
   const clipBox = async () => (await ws.viewerStats()).clipBox!;
-  /** The camera once it has stopped moving (stats are taken per drawn frame, so read until two agree). */
-  const settledCamera = async () => {
-    let last = JSON.stringify((await ws.viewerStats()).camera);
-    for (;;) {
-      await ws.page.waitForTimeout(150);
-      const now = JSON.stringify((await ws.viewerStats()).camera);
-      if (now === last) return JSON.parse(now) as { position: number[]; target: number[] };
-      last = now;
-    }
-  };
 
   beforeAll(async () => {
     fs.mkdirSync(outDir, { recursive: true });
@@ -56,7 +46,7 @@ describe('clip box handles: drag a face or the whole box in 3D, Esc cancels, the
   it('drags the x+ face inwards: the bound moves the right way, fewer points show, the camera does not orbit', async () => {
     await ws.viewFrom('Reset');
     await ws.setClipBoxOn(true);
-    await settledCamera();
+    await ws.settledCamera();
     const before = await clipBox();
     const stats = await ws.viewerStats();
     expect(stats.pointsInClip).toBe(P.length / 3);
@@ -67,7 +57,7 @@ describe('clip box handles: drag a face or the whole box in 3D, Esc cancels, the
     expect(await ws.page.getByTestId('viewer-canvas').evaluate((c) => (c as HTMLElement).style.cursor)).toBe('ew-resize');
 
     // Drag towards the opposite face: a third of the way across, on screen.
-    const camera = await settledCamera();
+    const camera = await ws.settledCamera();
     const from = await handles.handleAt('x+');
     const to = await handles.handleAt('x-');
     const [dx, dy] = [(to.x - from.x) / 3, (to.y - from.y) / 3];
@@ -82,7 +72,7 @@ describe('clip box handles: drag a face or the whole box in 3D, Esc cancels, the
     expect(after.min).toEqual(before.min);
     expect(after.max.slice(1)).toEqual(before.max.slice(1));
     // The orbit was off during the drag.
-    expect(await settledCamera()).toEqual(camera);
+    expect(await ws.settledCamera()).toEqual(camera);
 
     // Fewer points show: exactly the generated points inside the new box.
     await expect.poll(async () => (await ws.viewerStats()).pointsInClip).toBe(countInside(after));
@@ -105,14 +95,14 @@ describe('clip box handles: drag a face or the whole box in 3D, Esc cancels, the
     // Releasing afterwards changes nothing, and the orbit works again.
     await ws.page.mouse.up();
     expect(await clipBox()).toEqual(before);
-    const camera = await settledCamera();
+    const camera = await ws.settledCamera();
     await ws.dragOrbit(-80, 0);
-    expect(await settledCamera()).not.toEqual(camera);
+    expect(await ws.settledCamera()).not.toEqual(camera);
   });
 
   it('drags the box body: it moves whole, its size unchanged', async () => {
     await ws.viewFrom('Top');
-    await settledCamera();
+    await ws.settledCamera();
     const before = await clipBox();
     await handles.drag('body', 60, 0);
     await expect.poll(async () => (await clipBox()).min[0]).toBeGreaterThan(before.min[0] + 1);

@@ -40,16 +40,6 @@ describe('navigation and tools: fly mode, clipping box, depth-limited brush, box
   };
   const pointOf = (i: number): Vec3 => [P[i * 3]!, P[i * 3 + 1]!, P[i * 3 + 2]!];
   const onScreen = async (p: Vec3) => (await screenProjector())(p);
-  /** The camera once it has stopped moving (stats are taken per drawn frame, so read until two agree). */
-  const settledCamera = async () => {
-    let last = JSON.stringify((await ws.viewerStats()).camera);
-    for (;;) {
-      await ws.page.waitForTimeout(150);
-      const now = JSON.stringify((await ws.viewerStats()).camera);
-      if (now === last) return JSON.parse(now) as { position: number[]; target: number[] };
-      last = now;
-    }
-  };
   /** Waits for the frame drawn from straight above. */
   const waitForTopView = () =>
     ws.page.waitForFunction(() => {
@@ -75,7 +65,7 @@ describe('navigation and tools: fly mode, clipping box, depth-limited brush, box
 
   it('flies with W/A/S/D and mouse look, and Esc resumes the orbit around the point in front', async () => {
     await ws.viewFrom('Reset');
-    const start = await settledCamera();
+    const start = await ws.settledCamera();
     await ws.toggleFly();
     await ws.waitForNavigation('fly');
     const stats = await ws.viewerStats();
@@ -83,18 +73,18 @@ describe('navigation and tools: fly mode, clipping box, depth-limited brush, box
     const forward = unit(sub(start.target, start.position));
 
     await ws.holdKey('w', 600);
-    let cam = await settledCamera();
+    let cam = await ws.settledCamera();
     const moved = sub(cam.position, start.position);
     expect(Math.hypot(...moved)).toBeGreaterThan(0.5);
     expect(dot(unit(moved), forward)).toBeGreaterThan(0.99); // straight ahead
 
     await ws.holdKey('e', 400); // up
-    const up = sub((await settledCamera()).position, cam.position);
+    const up = sub((await ws.settledCamera()).position, cam.position);
     expect(up[2]).toBeGreaterThan(0.2);
     expect(Math.hypot(up[0]!, up[1]!)).toBeLessThan(1e-6);
 
     await ws.dragOrbit(120, 0); // look right
-    cam = await settledCamera();
+    cam = await ws.settledCamera();
     const looked = unit(sub(cam.target, cam.position));
     expect(dot(looked, forward)).toBeLessThan(0.98);
     // Looking right turns clockwise seen from above: the new direction is to the right of the old one.
@@ -103,13 +93,13 @@ describe('navigation and tools: fly mode, clipping box, depth-limited brush, box
 
     await ws.press('Escape');
     await ws.waitForNavigation('orbit');
-    const after = await settledCamera();
+    const after = await ws.settledCamera();
     after.position.forEach((v, k) => expect(v).toBeCloseTo(cam.position[k]!, 6));
     // The orbit centre is straight ahead of the camera.
     expect(dot(unit(sub(after.target, after.position)), looked)).toBeGreaterThan(0.999);
     // And the orbit works again: dragging moves the camera around that centre.
     await ws.dragOrbit(80, 0);
-    const orbited = await settledCamera();
+    const orbited = await ws.settledCamera();
     orbited.target.forEach((v, k) => expect(v).toBeCloseTo(after.target[k]!, 6));
     expect(Math.hypot(...sub(orbited.position, after.position))).toBeGreaterThan(0.1);
 
@@ -122,10 +112,10 @@ describe('navigation and tools: fly mode, clipping box, depth-limited brush, box
 
   it('fly mode: a double click locks the pointer, the mouse then looks around without a button', async () => {
     await ws.viewFrom('Reset');
-    await settledCamera();
+    await ws.settledCamera();
     await ws.toggleFly();
     await ws.waitForNavigation('fly');
-    const before = await settledCamera();
+    const before = await ws.settledCamera();
     const forward = unit(sub(before.target, before.position));
     const canvas = ws.page.getByTestId('viewer-canvas');
     const box = (await canvas.boundingBox())!;
@@ -135,7 +125,7 @@ describe('navigation and tools: fly mode, clipping box, depth-limited brush, box
     expect((await ws.viewerStats()).navigation).toBe('fly');
     // No button held: moving the mouse to the right turns the view right.
     await ws.page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2, { steps: 6 });
-    const cam = await settledCamera();
+    const cam = await ws.settledCamera();
     const looked = unit(sub(cam.target, cam.position));
     expect(dot(looked, forward)).toBeLessThan(0.98);
     expect(forward[0]! * looked[1]! - forward[1]! * looked[0]!).toBeLessThan(0);

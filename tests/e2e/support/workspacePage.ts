@@ -33,6 +33,17 @@ export class WorkspacePage {
     await this.nextFrames();
   }
 
+  /** The camera once it has stopped moving (stats are taken per drawn frame, so read until two agree). */
+  async settledCamera(): Promise<{ position: number[]; target: number[] }> {
+    let last = JSON.stringify((await this.viewerStats()).camera);
+    for (;;) {
+      await this.page.waitForTimeout(150);
+      const now = JSON.stringify((await this.viewerStats()).camera);
+      if (now === last) return JSON.parse(now) as { position: number[]; target: number[] };
+      last = now;
+    }
+  }
+
   /**
    * Lets the viewer draw what it has: it renders on demand from requestAnimationFrame, so the frame
    * asked for by the last loaded chunk runs before these (a poll can land between load and draw).
